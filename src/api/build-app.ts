@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AppContext } from '../app/app-context.js';
+import { ApiError, ERROR_STATUS } from './api-error.js';
+import { registerAuthorization } from './authorize.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { importRoutes } from './routes/import-routes.js';
+import { personRoutes } from './routes/person-routes.js';
+import { quarantineRoutes } from './routes/quarantine-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+
+export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+export interface AppOptions {
+  readonly logger?: boolean;
+  /** Serve the built web app from dist/web (default: when it exists). */
+  readonly serveWeb?: boolean;
+}
+
+/** The HTTP API and the web app, over one AppContext. */
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] } : false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'ImmigrationOS API', version: '0.1.0', description: 'Stays, departures and overstays, with provenance.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'imos_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // One place maps domain codes to HTTP; no stack trace or SQL ever reaches a client.
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ApiError) {
+      return reply.code(ERROR_STATUS[err.code]).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    }
+    const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
+    if (e.validation) {
+      return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: e.message, details: e.validation } });
+    }
+    if (e.statusCode === 413) return reply.code(413).send({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } });
+    if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: { code: 'VALIDATION_FAILED', message: e.message } });
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: `internal error (request ${req.id})` } });
+  });
+
+  registerAuthorization(app, ctx.db);
+  healthRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  personRoutes(app, ctx);
+  reportRoutes(app, ctx);
+  importRoutes(app, ctx);
+  quarantineRoutes(app, ctx);
+
+  const serveWeb = options.serveWeb ?? existsSync(WEB_DIST);
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !serveWeb || req.method !== 'GET') {
+      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    }
+    return reply.sendFile('index.html'); // the web app's own routes
+  });
+  return app;
+}

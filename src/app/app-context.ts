@@ -1,0 +1,14 @@
+import type { RulePack } from '../core/stays/rule-pack.js';
+import type { IdentityResolver } from '../identity/identity-resolver.js';
+import type { Database } from '../store/database.js';
+
+/** What every use case needs: the store, the resolver, the rule pack and the day outcomes are judged on. */
+export interface AppContext {
+  readonly db: Database;
+  readonly resolver: IdentityResolver;
+  readonly pack: RulePack;
+  /** Today (UTC) unless pinned (IMOS_AS_OF), so a demo or a test reads the same figures every day. */
+  readonly asOf: () => string;
+}
+
+export const todayUtc = (): string => new Date().toISOString().slice(0, 10);

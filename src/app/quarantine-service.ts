@@ -1,0 +1,96 @@
+import { FLAT_COLUMNS, type FlatRecord } from '../core/observation/flat-columns.js';
+import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
+import type { FieldError } from '../core/result/result.js';
+import type { AppContext } from './app-context.js';
+import { importSubmitted } from './import-feed.js';
+
+export interface QuarantineEntry {
+  readonly id: string;
+  readonly importId: string | null;
+  readonly source: string;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly sourceRecordId: string | null;
+  readonly format: string;
+  /** The record exactly as received. */
+  readonly content: string;
+  readonly errors: readonly FieldError[];
+  readonly status: 'open' | 'resubmitted' | 'discarded';
+  readonly createdAt: string;
+  readonly resolution: string | null;
+}
+
+const COLUMNS = `id::text as id, import_id::text as "importId", source, file, line, source_record_id as "sourceRecordId", format, content,
+  errors, status, created_at as "createdAt", resolution`;
+
+export async function listQuarantine(ctx: AppContext, status: string = 'open', limit = 100, offset = 0): Promise<{ total: number; entries: QuarantineEntry[] }> {
+  return ctx.db.session(async (s) => {
+    const [count] = await s.query<{ n: number }>('select count(*)::int as n from quarantine where status = $1', [status]);
+    const entries = await s.query<QuarantineEntry>(`select ${COLUMNS} from quarantine where status = $1 order by id limit $2 offset $3`, [status, limit, offset]);
+    return { total: count?.n ?? 0, entries };
+  });
+}
+
+export async function getQuarantineEntry(ctx: AppContext, id: string): Promise<QuarantineEntry | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const [row] = await ctx.db.session((s) => s.query<QuarantineEntry>(`select ${COLUMNS} from quarantine where id = $1`, [id]));
+  return row ?? null;
+}
+
+/** The fields of a quarantined record as far as they could be read, as a starting point for a fix. */
+export function fieldsOf(entry: QuarantineEntry, header: string | null): FlatRecord {
+  if (entry.format === 'ndjson' || entry.format === 'api') {
+    try {
+      return JSON.parse(entry.content) as FlatRecord;
+    } catch {
+      return {};
+    }
+  }
+  const cols = (header ?? FLAT_COLUMNS.join(',')).split(',');
+  const cells = entry.content.split(',');
+  const out: FlatRecord = {};
+  cols.forEach((c, i) => {
+    if ((FLAT_COLUMNS as readonly string[]).includes(c) && cells[i] !== undefined) out[c as keyof FlatRecord] = cells[i];
+  });
+  return out;
+}
+
+export type ResubmitOutcome =
+  | { readonly ok: true; readonly entry: QuarantineEntry; readonly rawRecordId: string | null }
+  | { readonly ok: false; readonly code: 'NOT_FOUND' | 'NOT_OPEN' | 'STILL_INVALID'; readonly errors?: readonly FieldError[] };
+
+/**
+ * Resubmits a corrected record. The correction is validated like any record; if good it is imported
+ * under the same source and record id (so it is the one current version), and the quarantine entry
+ * records who fixed it and which raw record it became. The bad original stays in quarantine, unchanged.
+ */
+export async function resubmitQuarantined(ctx: AppContext, id: string, fields: FlatRecord, by: string): Promise<ResubmitOutcome> {
+  const entry = await getQuarantineEntry(ctx, id);
+  if (!entry) return { ok: false, code: 'NOT_FOUND' };
+  if (entry.status !== 'open') return { ok: false, code: 'NOT_OPEN' };
+  const corrected: FlatRecord = { ...fields };
+  if (!corrected.record_id && entry.sourceRecordId && !entry.sourceRecordId.startsWith('sha256:')) corrected.record_id = entry.sourceRecordId;
+  const parsed = parseFlatRecord(corrected);
+  if (!parsed.ok) return { ok: false, code: 'STILL_INVALID', errors: parsed.errors };
+  const content = JSON.stringify(corrected);
+  await importSubmitted(ctx, [{ line: null, content, fields: corrected }], entry.source, 'resubmission');
+  const rid = corrected.record_id;
+  const [raw] = await ctx.db.session((s) =>
+    rid
+      ? s.query<{ id: string }>('select id::text as id from raw_record where source = $1 and source_record_id = $2 and superseded_by is null', [entry.source, rid])
+      : s.query<{ id: string }>('select id::text as id from raw_record where source = $1 and content = $2 order by id desc limit 1', [entry.source, content]),
+  );
+  const resolution = `resubmitted by ${by} as raw record ${raw?.id ?? '?'}`;
+  await ctx.db.session((s) => s.query(`update quarantine set status = 'resubmitted', resolved_at = now(), resolution = $2 where id = $1`, [id, resolution]));
+  return { ok: true, entry: { ...entry, status: 'resubmitted', resolution }, rawRecordId: raw?.id ?? null };
+}
+
+export async function discardQuarantined(ctx: AppContext, id: string, reason: string, by: string): Promise<boolean> {
+  const rows = await ctx.db.session((s) =>
+    s.query(`update quarantine set status = 'discarded', resolved_at = now(), resolution = $2 where id = $1 and status = 'open' returning id`, [
+      id,
+      `discarded by ${by}: ${reason}`,
+    ]),
+  );
+  return rows.length === 1;
+}

@@ -1,0 +1,262 @@
+import { Command, Option } from 'commander';
+import { createUser } from '../access/accounts.js';
+import { isRole, ROLES } from '../access/roles.js';
+import { readConfig, type Config } from '../app/config.js';
+import { importFeedFiles } from '../app/import-feed.js';
+import { openContext, type OpenedContext } from '../app/open-context.js';
+import { drillDown, runOverstayReport } from '../app/overstay-report-query.js';
+import { discardQuarantined, fieldsOf, getQuarantineEntry, listQuarantine, resubmitQuarantined } from '../app/quarantine-service.js';
+import { reportToCsv } from '../app/report-csv.js';
+import { reportWindow } from '../api/routes/report-routes.js';
+import { REPORT_CELLS, REPORT_GROUPINGS, type ReportCell, type ReportGrouping } from '../core/reports/overstay-report.js';
+import type { FlatRecord } from '../core/observation/flat-columns.js';
+import { writeFeeds } from '../generate/write-feeds.js';
+import { serve } from '../server/serve.js';
+import { allPersonIds, recomputeStays } from '../stays/recompute-stays.js';
+import { fileProgress } from './progress.js';
+import { printTable } from './print-table.js';
+
+interface GlobalOptions {
+  databaseUrl?: string;
+  data?: string;
+  ephemeral?: boolean;
+  asOf?: string;
+}
+
+const program = new Command();
+program
+  .name('imos')
+  .description('ImmigrationOS: stays, departures and overstays with provenance.\nStore: embedded PGlite in ./data unless DATABASE_URL (or --database-url) names a PostgreSQL server.')
+  .option('--database-url <url>', 'PostgreSQL server (default: $DATABASE_URL, else embedded PGlite)')
+  .option('--data <dir>', 'PGlite data folder (default: $IMOS_DATA_DIR or ./data)')
+  .option('--ephemeral', 'PGlite in memory: nothing is kept after the command')
+  .option('--as-of <date>', 'judge stay outcomes as of this day (default: $IMOS_AS_OF or today)')
+  .showHelpAfterError();
+
+function config(): Config {
+  const g = program.opts<GlobalOptions>();
+  const env = { ...process.env };
+  if (g.databaseUrl) env['DATABASE_URL'] = g.databaseUrl;
+  if (g.data) env['IMOS_DATA_DIR'] = g.data;
+  if (g.asOf) env['IMOS_AS_OF'] = g.asOf;
+  return readConfig(env, { ephemeral: g.ephemeral ?? false });
+}
+
+async function withContext<T>(fn: (ctx: OpenedContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext(config(), 'cli');
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+program
+  .command('serve')
+  .description('run the API and web app (npm start does this)')
+  .option('-p, --port <port>', 'port (default: $PORT or 3000)')
+  .option('--host <host>', 'interface to listen on (default: $HOST or 127.0.0.1)')
+  .option('--demo-people <n>', 'synthetic persons loaded into an empty store (default 10000; 0 for none)')
+  .action(async (o: { port?: string; host?: string; demoPeople?: string }) => {
+    const c = config();
+    const server = await serve({
+      ...c,
+      ...(o.port ? { port: Number(o.port) } : {}),
+      ...(o.host ? { host: o.host } : {}),
+      ...(o.demoPeople ? { demoPeople: Number(o.demoPeople) } : {}),
+    });
+    const stop = () => {
+      void server.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('import')
+  .description('import feed files (CSV or NDJSON, canonical columns: see docs/formats.md); idempotent; bad rows quarantined')
+  .argument('<files...>', 'files to import; several files share one stay recompute')
+  .requiredOption('-s, --source <name>', 'the feed these records come from, e.g. i94, apis, partner-ca')
+  .option('--json', 'print the summary as JSON')
+  .action(async (files: string[], o: { source: string; json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const progress = fileProgress(files);
+      const started = Date.now();
+      const results = await importFeedFiles(ctx, files, o.source, (p) => progress.update(p.file, p.rows, p.bytesRead));
+      progress.stop();
+      const seconds = (Date.now() - started) / 1000;
+      if (o.json) return console.log(JSON.stringify(results, null, 2));
+      for (const r of results) {
+        const nothing = r.rowsNew === 0 && r.rowsSuperseded === 0 && r.rowsQuarantined === 0;
+        console.log(
+          `${r.file}: ${r.rowsRead} rows read, ${r.rowsNew} new, ${r.rowsSuperseded} superseded, ${r.rowsUnchanged} already imported, ${r.rowsQuarantined} quarantined` +
+            (nothing ? ' — nothing changed (already imported)' : ''),
+        );
+      }
+      const rows = results.reduce((n, r) => n + r.rowsRead, 0);
+      const quarantined = results.reduce((n, r) => n + r.rowsQuarantined, 0);
+      console.log(`${results.reduce((n, r) => n + r.staysRecomputed, 0)} stays recomputed; ${rows} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} rows/s)`);
+      if (quarantined > 0) console.log(`${quarantined} rows quarantined: see them with \`imos quarantine list\``);
+    });
+  });
+
+program
+  .command('generate')
+  .description('write a deterministic synthetic population (feeds + ground truth); every name and number is fake')
+  .requiredOption('--people <n>', 'number of persons')
+  .option('--seed <s>', 'random seed', '1')
+  .option('--noise <level>', 'noise level: 0 none, 1 the documented default rates, 2 double', '1')
+  .requiredOption('-o, --out <dir>', 'folder to write into')
+  .action(async (o: { people: string; seed: string; noise: string; out: string }) => {
+    const people = Number(o.people);
+    const seed = Number(o.seed);
+    const noise = Number(o.noise);
+    if (!Number.isInteger(people) || people < 1) throw new Error(`--people "${o.people}" must be a positive whole number`);
+    if (!Number.isInteger(seed)) throw new Error(`--seed "${o.seed}" must be a whole number`);
+    if (!(noise >= 0 && noise <= 5)) throw new Error(`--noise "${o.noise}" must be between 0 and 5`);
+    const summary = await writeFeeds(o.out, { people, seed, noise });
+    console.log(JSON.stringify(summary, null, 2));
+  });
+
+const report = program.command('report').description('reports');
+report
+  .command('overstay')
+  .description('the Entry/Exit overstay report: expected departures, out-of-country and suspected in-country overstays')
+  .option('--from <date>', 'first day of the period whose authorized stays ended (default: start of the last full fiscal year)')
+  .option('--to <date>', 'last day of the period (default: end of the last full fiscal year)')
+  .addOption(new Option('--by <grouping>', 'rows by').choices(REPORT_GROUPINGS).default('nationality'))
+  .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'))
+  .option('--drill <cell>', `list the stays behind a figure: one of ${REPORT_CELLS.join(', ')}`)
+  .option('--group <group>', 'with --drill: only this row (a country code or class)')
+  .action(async (o: { from?: string; to?: string; by: ReportGrouping; format: string; drill?: string; group?: string }) => {
+    await withContext(async (ctx) => {
+      const window = reportWindow({ ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}), by: o.by }, ctx.asOf());
+      if (o.drill) {
+        if (!(REPORT_CELLS as readonly string[]).includes(o.drill)) throw new Error(`--drill must be one of ${REPORT_CELLS.join(', ')}`);
+        const d = await drillDown(ctx.db, { ...window, cell: o.drill as ReportCell, group: o.group, limit: 10_000 });
+        if (o.format === 'json') return console.log(JSON.stringify(d, null, 2));
+        printTable(d.stays.map((s) => ({ person: s.personId, group: s.group, class: s.classOfAdmission, until: s.authorizedUntil, departed: s.departedOn, days: s.daysOverstay, rule: s.rule })));
+        return console.log(`${d.total} stays`);
+      }
+      const r = await runOverstayReport(ctx.db, window);
+      if (o.format === 'json') return console.log(JSON.stringify(r, null, 2));
+      if (o.format === 'csv') return process.stdout.write(reportToCsv(r));
+      console.log(`Overstay report: authorized stays ending ${window.from} to ${window.to}, as of ${window.asOf}, by ${window.by}`);
+      printTable(
+        [...r.rows, r.total].map((x) => ({
+          [window.by]: x.group,
+          'expected departures': x.expectedDepartures,
+          'out-of-country overstays': x.outOfCountryOverstays,
+          'suspected in-country overstays': x.suspectedInCountryOverstays,
+          'total overstays': x.totalOverstays,
+          'total overstay rate %': x.totalOverstayRate.toFixed(2),
+          'in-country rate %': x.suspectedInCountryOverstayRate.toFixed(2),
+          unresolved: x.unresolved,
+        })),
+      );
+      console.log(r.coverageNote);
+    });
+  });
+
+const quarantine = program.command('quarantine').description('records that failed validation: list, show, fix and resubmit, discard');
+quarantine
+  .command('list')
+  .option('--status <status>', 'open, resubmitted or discarded', 'open')
+  .option('--limit <n>', 'how many', '50')
+  .action(async (o: { status: string; limit: string }) => {
+    await withContext(async (ctx) => {
+      const { total, entries } = await listQuarantine(ctx, o.status, Number(o.limit));
+      for (const e of entries) {
+        console.log(`#${e.id} ${e.source} ${e.file ?? '(api)'}:${e.line ?? '-'} record ${e.sourceRecordId ?? '-'}`);
+        for (const err of e.errors) console.log(`    ${err.field}: ${err.reason}`);
+      }
+      console.log(`${total} ${o.status} entries`);
+    });
+  });
+quarantine
+  .command('show')
+  .argument('<id>')
+  .action(async (id: string) => {
+    await withContext(async (ctx) => {
+      const e = await getQuarantineEntry(ctx, id);
+      if (!e) throw new Error(`no quarantine entry ${id}`);
+      console.log(JSON.stringify({ ...e, fields: fieldsOf(e, await headerOf(ctx, e.importId)) }, null, 2));
+    });
+  });
+quarantine
+  .command('resubmit')
+  .description('fix fields of a quarantined record and resubmit it, e.g. --set birth_date=1990-04-01')
+  .argument('<id>')
+  .option('--set <field=value...>', 'fields to change')
+  .requiredOption('--by <name>', 'who made the fix (recorded)')
+  .action(async (id: string, o: { set?: string[]; by: string }) => {
+    await withContext(async (ctx) => {
+      const e = await getQuarantineEntry(ctx, id);
+      if (!e) throw new Error(`no quarantine entry ${id}`);
+      const fields: FlatRecord = { ...fieldsOf(e, await headerOf(ctx, e.importId)) };
+      for (const kv of o.set ?? []) {
+        const eq = kv.indexOf('=');
+        if (eq < 1) throw new Error(`--set "${kv}" must look like field=value`);
+        (fields as Record<string, string>)[kv.slice(0, eq)] = kv.slice(eq + 1);
+      }
+      const r = await resubmitQuarantined(ctx, id, fields, o.by);
+      if (r.ok) return console.log(`#${id} resubmitted: now raw record ${r.rawRecordId}`);
+      if (r.code === 'STILL_INVALID') {
+        console.error(`#${id} is still invalid:`);
+        for (const err of r.errors ?? []) console.error(`    ${err.field}: ${err.reason}`);
+      } else console.error(`#${id}: ${r.code}`);
+      process.exitCode = 1;
+    });
+  });
+quarantine
+  .command('discard')
+  .argument('<id>')
+  .requiredOption('--reason <text>', 'why (recorded)')
+  .requiredOption('--by <name>', 'who (recorded)')
+  .action(async (id: string, o: { reason: string; by: string }) => {
+    await withContext(async (ctx) => {
+      if (!(await discardQuarantined(ctx, id, o.reason, o.by))) throw new Error(`quarantine entry ${id} is not open`);
+      console.log(`#${id} discarded`);
+    });
+  });
+
+async function headerOf(ctx: OpenedContext, importId: string | null): Promise<string | null> {
+  if (!importId) return null;
+  const [row] = await ctx.db.session((s) => s.query<{ header: string | null }>('select header from import_run where id = $1', [importId]));
+  return row?.header ?? null;
+}
+
+program
+  .command('recompute')
+  .description('recompute every stay from the stored facts (after a rule-pack change)')
+  .action(async () => {
+    await withContext(async (ctx) => {
+      const ids = await allPersonIds(ctx.db);
+      const started = Date.now();
+      const n = await recomputeStays(ctx.db, ids, { pack: ctx.pack, asOf: ctx.asOf() });
+      console.log(`${n} stays of ${ids.length} persons recomputed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+  });
+
+program
+  .command('users-add')
+  .description('create an account; the password is read from $IMOS_NEW_PASSWORD')
+  .argument('<username>')
+  .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
+  .action(async (username: string, o: { role: string }) => {
+    const password = process.env['IMOS_NEW_PASSWORD'];
+    if (!password) throw new Error('set IMOS_NEW_PASSWORD to the new password (kept out of the shell history and process list)');
+    if (!isRole(o.role)) throw new Error(`unknown role ${o.role}`);
+    const role = o.role;
+    await withContext(async (ctx) => {
+      const u = await createUser(ctx.db, username, password, role);
+      console.log(`created ${u.username} (${u.role})`);
+    });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as Error & { code?: string };
+  console.error(`imos: ${e.message}`);
+  if (process.env['IMOS_DEBUG']) console.error(e.stack);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import type { IsoDate } from './observation.js';
+
+const MONTHS: Record<string, number> = {
+  JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12,
+};
+
+export type DateParse =
+  | { readonly kind: 'date'; readonly value: IsoDate }
+  /** A recognised "unknown" placeholder such as day 00 (1980-03-00): counts as missing, never as a date. */
+  | { readonly kind: 'placeholder' }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function build(y: number, m: number, d: number, raw: string): DateParse {
+  if (m === 0 || d === 0) return { kind: 'placeholder' };
+  if (m > 12) return { kind: 'invalid', reason: `month ${m} out of range in "${raw}"` };
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (d > days) return { kind: 'invalid', reason: `day ${d} out of range for ${y}-${pad2(m)} in "${raw}"` };
+  if (y < 1900 || y > 2100) return { kind: 'invalid', reason: `year ${y} out of range in "${raw}"` };
+  return { kind: 'date', value: `${y}-${pad2(m)}-${pad2(d)}` };
+}
+
+/**
+ * Reads a calendar date in the unambiguous forms feeds really send: ISO 8601 (2025-03-04), its basic
+ * form (20250304), slashes in ISO order (2025/03/04) and the day-month-name form (04 MAR 2025).
+ * Ambiguous forms such as 03/04/2025 are refused rather than guessed: a wrong date is a wrong overstay.
+ */
+export function parseDate(raw: string): DateParse {
+  const s = raw.trim();
+  let m = /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (m) return build(Number(m[1]), Number(m[2]), Number(m[3]), s);
+  m = /^(\d{1,2})[ -]([A-Za-z]{3})[ -](\d{4})$/.exec(s);
+  if (m) {
+    const month = MONTHS[m[2]!.toUpperCase()];
+    if (month === undefined) return { kind: 'invalid', reason: `unknown month "${m[2]}" in "${s}"` };
+    return build(Number(m[3]), month, Number(m[1]), s);
+  }
+  return { kind: 'invalid', reason: `"${s}" is not a date in a recognised unambiguous form (YYYY-MM-DD)` };
+}

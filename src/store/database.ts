@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.js';
+import type { SqlSession } from './sql-session.js';
+
+/** One store, two engines: embedded PGlite (default) or a PostgreSQL server (DATABASE_URL). */
+export interface Database {
+  readonly engine: 'pglite' | 'postgres';
+  readonly kysely: Kysely<DB>;
+  /** Runs fn on one connection inside a transaction; commits if fn resolves, rolls back if it throws. */
+  transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Runs fn on one connection without a transaction (e.g. read-only scans). */
+  session<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function inTransaction<T>(session: SqlSession, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+  await session.query('begin');
+  try {
+    const result = await fn(session);
+    await session.query('commit');
+    return result;
+  } catch (err) {
+    await session.query('rollback');
+    throw err;
+  }
+}

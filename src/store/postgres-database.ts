@@ -1,0 +1,56 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { encodeCopyText } from './copy-text.js';
+import { inTransaction, type Database } from './database.js';
+import type { DB } from './schema.js';
+import type { SqlSession } from './sql-session.js';
+
+// Dates stay ISO strings and bigints stay exact strings: no time-zone shifts, no precision loss.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+function sessionOf(client: pg.PoolClient): SqlSession {
+  return {
+    async query<R>(sql: string, params: readonly unknown[] = []) {
+      const res = await client.query(sql, params as unknown[]);
+      return res.rows as R[];
+    },
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async copyFrom(table, columns, rows) {
+      if (rows.length === 0) return;
+      const stream = client.query(copyFromStdin(`copy ${table} (${columns.join(', ')}) from stdin`));
+      await pipeline(Readable.from([encodeCopyText(rows)]), stream);
+    },
+  };
+}
+
+export function openPostgresDatabase(connectionString: string): Database {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+
+  async function withClient<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      return await fn(sessionOf(client));
+    } finally {
+      client.release();
+    }
+  }
+
+  return {
+    engine: 'postgres',
+    kysely,
+    transaction: (fn) => withClient((s) => inTransaction(s, fn)),
+    session: withClient,
+    async close() {
+      // Kysely only ends the pool if it ever used it; end it ourselves otherwise.
+      await kysely.destroy();
+      if (!pool.ended) await pool.end();
+    },
+  };
+}

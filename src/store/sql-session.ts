@@ -1,0 +1,11 @@
+/**
+ * The narrow SQL surface the bulk paths need, implemented once for PGlite and once for PostgreSQL.
+ * Kysely serves the ordinary repository queries; this serves COPY and set-based statements.
+ */
+export interface SqlSession {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Bulk-loads rows with COPY ... FROM STDIN (text format). */
+  copyFrom(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
+}
