@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from '../app/app-context.js';
 import { ApiError, ERROR_STATUS } from './api-error.js';
-import { registerAuthorization } from './authorize.js';
+import { registerAuthorization, type Allow } from './authorize.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { personRoutes } from './routes/person-routes.js';
@@ -16,6 +16,18 @@ import { reportRoutes } from './routes/report-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+export interface RoutePolicy {
+  readonly method: string;
+  readonly url: string;
+  readonly allow: Allow | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routePolicies: readonly RoutePolicy[];
+  }
+}
 
 export interface AppOptions {
   readonly logger?: boolean;
@@ -55,6 +67,18 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: { code: 'VALIDATION_FAILED', message: e.message } });
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: { code: 'INTERNAL', message: `internal error (request ${req.id})` } });
+  });
+
+  // Every route is recorded with its access policy; an /api route without one stops the start.
+  const policies: RoutePolicy[] = [];
+  app.decorate('routePolicies', policies);
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    for (const method of methods) policies.push({ method: String(method), url: r.url, allow: r.config?.allow });
+  });
+  app.addHook('onReady', async () => {
+    const open = policies.filter((p) => p.url.startsWith('/api/') && p.allow === undefined && p.method !== 'HEAD');
+    if (open.length > 0) throw new Error(`routes without an access policy: ${open.map((p) => `${p.method} ${p.url}`).join(', ')}`);
   });
 
   registerAuthorization(app, ctx.db);

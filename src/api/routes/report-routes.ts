@@ -5,7 +5,7 @@ import { REPORT_CELLS, REPORT_GROUPINGS, type ReportCell, type ReportGrouping } 
 import { reportToCsv } from '../../app/report-csv.js';
 import { ApiError } from '../api-error.js';
 
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+const date = { type: 'string', format: 'date' };
 const reportQuery = {
   type: 'object',
   additionalProperties: false,

@@ -1,0 +1,117 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDemoAccounts } from '../access/accounts.js';
+import { ROLES, type Role } from '../access/roles.js';
+import type { AppContext } from '../app/app-context.js';
+import { importFeedFiles } from '../app/import-feed.js';
+import { exactResolver } from '../identity/exact-resolver.js';
+import { loadRulePack } from '../stays/load-rule-pack.js';
+import type { Database } from '../store/database.js';
+import { openDatabase } from '../store/open-database.js';
+import { SMALL_FEED } from '../../test/contract/store-contract.js';
+import { buildApp } from './build-app.js';
+
+const PASSWORD = 'correct horse battery';
+let db: Database;
+let app: FastifyInstance;
+const tokens = new Map<Role, string>();
+
+beforeAll(async () => {
+  db = await openDatabase({ ephemeral: true });
+  const ctx: AppContext = { db, resolver: exactResolver, pack: loadRulePack('us'), asOf: () => '2026-11-01' };
+  await importFeedFiles(ctx, [SMALL_FEED], 'fixture');
+  await ensureDemoAccounts(db, PASSWORD);
+  app = await buildApp(ctx, { serveWeb: false });
+  await app.ready();
+  for (const role of ROLES) {
+    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `demo.${role}`, password: PASSWORD } });
+    tokens.set(role, (res.json<{ token: string }>()).token);
+  }
+});
+afterAll(async () => {
+  await app.close();
+  await db.close();
+});
+
+const get = (url: string, role?: Role) =>
+  app.inject({ method: 'GET', url, headers: role ? { authorization: `Bearer ${tokens.get(role)}` } : {} });
+
+describe('API', () => {
+  it('every /api route declares who may call it (deny by default)', () => {
+    const api = app.routePolicies.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
+    expect(api.length).toBeGreaterThanOrEqual(12);
+    expect(api.filter((r) => r.allow === undefined)).toEqual([]);
+  });
+
+  it('refuses personal data without a session', async () => {
+    const res = await get('/api/persons?q=Exampleton');
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: { code: 'UNAUTHENTICATED', message: 'sign in first' } });
+  });
+
+  it('refuses a wrong password without saying whether the user exists', async () => {
+    const a = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'demo.officer', password: 'wrong password!' } });
+    const b = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'nobody.here', password: 'wrong password!' } });
+    expect(a.statusCode).toBe(401);
+    expect(a.json()).toEqual(b.json());
+  });
+
+  it.each([
+    ['/api/persons?q=Exampleton', ['officer', 'supervisor']],
+    ['/api/reports/overstay', ['analyst', 'officer', 'supervisor', 'auditor', 'admin']],
+    ['/api/reports/overstay/stays?cell=suspected-in-country-overstay&from=2024-10-01&to=2025-09-30', ['analyst', 'officer', 'supervisor']],
+    ['/api/quarantine', ['admin', 'supervisor']],
+    ['/api/imports', ['admin', 'supervisor']],
+  ] as const)('%s is open to exactly %j', async (url, allowed) => {
+    for (const role of ROLES) {
+      const res = await get(url, role);
+      expect([role, res.statusCode]).toEqual([role, (allowed as readonly string[]).includes(role) ? 200 : 403]);
+    }
+  });
+
+  it('serves the overstay report as JSON and CSV, with the channels it covers', async () => {
+    const res = await get('/api/reports/overstay?from=2024-10-01&to=2025-09-30&by=nationality', 'analyst');
+    const body = res.json<{ total: { expectedDepartures: number; totalOverstays: number }; coverageNote: string }>();
+    expect(body.total).toMatchObject({ expectedDepartures: 3, totalOverstays: 2 });
+    expect(body.coverageNote).toMatch(/No sea or land departure feed/);
+    const csv = await get('/api/reports/overstay?from=2024-10-01&to=2025-09-30&format=csv', 'analyst');
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body.split('\n')[0]).toMatch(/^group,expected_departures,out_of_country_overstays/);
+    expect(csv.body).toMatch(/\nTotal,3,1,1,2,66\.67,/);
+  });
+
+  it('drills down from a figure to the person and their evidence', async () => {
+    const d = await get('/api/reports/overstay/stays?from=2024-10-01&to=2025-09-30&cell=out-of-country-overstay', 'officer');
+    const { stays } = d.json<{ stays: { personId: string }[] }>();
+    expect(stays).toHaveLength(1);
+    const p = await get(`/api/persons/${stays[0]!.personId}`, 'officer');
+    const person = p.json<{ names: string[]; stays: { outcome: string; evidence: string[] }[] }>();
+    expect(person.names).toEqual(['Cy Samplewood']);
+    expect(person.stays[0]).toMatchObject({ outcome: 'departed-late' });
+    expect(person.stays[0]!.evidence).toHaveLength(2);
+  });
+
+  it('answers bad input with a stable code and no internals', async () => {
+    const res = await get('/api/reports/overstay?from=2025-13-99', 'analyst');
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('VALIDATION_FAILED');
+    const missing = await get('/api/persons/999999', 'officer');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no person 999999' } });
+  });
+
+  it('imports a feed posted to the API, idempotently', async () => {
+    const ndjson = '{"record_id":"N1","kind":"Admission","doc_number":"X70000001","doc_country":"CAN","birth_date":"1970-07-07","date":"2025-01-01","port":"BUF","class_of_admission":"B2","admit_until":"2025-06-30"}\nnot json\n';
+    const post = () =>
+      app.inject({ method: 'POST', url: '/api/imports?source=partner', payload: ndjson, headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${tokens.get('admin')}` } });
+    expect((await post()).json()).toMatchObject({ rowsRead: 2, rowsNew: 1, rowsQuarantined: 1 });
+    expect((await post()).json()).toMatchObject({ rowsRead: 2, rowsNew: 0, rowsUnchanged: 2, rowsQuarantined: 0 });
+  });
+
+  it('publishes an OpenAPI 3 document', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/json' });
+    const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/reports/overstay', '/api/persons/{id}', '/api/quarantine/{id}/resubmit']));
+  });
+});
