@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: the spine's figures on real PostgreSQL (production schema and indexes, synchronous
+ * commit), each beside a baseline measured in the same run. Nothing here is asserted: timings never go
+ * in tests. Settings: BENCH_OBSERVATIONS (default 2,000,000 in two halves), BENCH_DATABASE_URL.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { AppContext } from '../src/app/app-context.js';
+import { importFeedFiles } from '../src/app/import-feed.js';
+import { FLAT_COLUMNS } from '../src/core/observation/flat-columns.js';
+import { writeFeeds } from '../src/generate/write-feeds.js';
+import { exactResolver } from '../src/identity/exact-resolver.js';
+import { loadRulePack } from '../src/stays/load-rule-pack.js';
+import { allPersonIds, recomputeStays } from '../src/stays/recompute-stays.js';
+import { openDatabase } from '../src/store/open-database.js';
+import { splitByDate } from './split-by-date.js';
+
+const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const TARGET = Number(process.env['BENCH_OBSERVATIONS'] ?? 2_000_000);
+const FEEDS = ['admissions.csv', 'departures.csv', 'status-changes.csv'];
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t];
+}
+
+/** The baseline: a bare COPY of the same CSV bytes into an unindexed all-text table. */
+async function bareCopy(url: string, files: string[]): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`drop table if exists bare_copy; create unlogged table bare_copy (${FLAT_COLUMNS.map((col) => `${col} text`).join(', ')})`);
+    await c.query('alter table bare_copy set logged');
+    const [, ms] = await time(async () => {
+      for (const f of files) {
+        const header = (await firstLine(f)).trim();
+        await pipeline(createReadStream(f), c.query(copyFrom(`copy bare_copy (${header}) from stdin with (format csv, header true)`)));
+      }
+    });
+    await c.query('drop table bare_copy');
+    return ms;
+  } finally {
+    await c.end();
+  }
+}
+
+async function firstLine(file: string): Promise<string> {
+  for await (const chunk of createReadStream(file, { end: 4096, encoding: 'utf8' })) return (chunk as string).split('\n')[0]!;
+  return '';
+}
+
+function row(label: string, ours: number, rows: number, baseline: number) {
+  console.log(
+    `${label.padEnd(44)} ${secs(ours).padStart(9)}  ${fmt(Math.round(rows / (ours / 1000))).padStart(10)} rows/s   ` +
+      `bare COPY ${secs(baseline).padStart(8)}   ratio ${(ours / baseline).toFixed(1)}x`,
+  );
+}
+
+async function startupTime(): Promise<[number, number]> {
+  const dir = mkdtempSync(join(tmpdir(), 'imos-bench-start-'));
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const [, nodeMs] = await time(
+    () => new Promise<void>((resolve) => spawn(process.execPath, ['-e', '0']).on('exit', () => resolve())),
+  );
+  const t = performance.now();
+  const child = spawn(process.execPath, ['bin/start.js', '--port', String(port)], {
+    env: { ...process.env, IMOS_DATA_DIR: dir, IMOS_DEMO_PASSWORD: 'bench-password-1', DATABASE_URL: '' },
+    stdio: 'ignore',
+  });
+  try {
+    for (;;) {
+      try {
+        const page = await fetch(`http://127.0.0.1:${port}/`);
+        const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+        if (page.ok && ready.ok && (await page.text()).includes('<div id="root">')) break;
+      } catch {
+        /* not listening yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return [performance.now() - t, nodeMs];
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'imos-bench-'));
+  const dbName = `imos_bench_${Date.now()}`;
+  console.log(`ImmigrationOS bench — PostgreSQL ${ADMIN_URL.replace(/\/[^/]*$/, '')}/${dbName}, Node ${process.version}`);
+  try {
+    // About 2.5 observations per person; generate, then split at the median day.
+    const people = Math.round(TARGET / 2.5);
+    const [summary, genMs] = await time(() => writeFeeds(work, { people, seed: 42, noise: 1 }));
+    const files = FEEDS.map((f) => join(work, f));
+    const total = files.reduce((n, f) => n, 0) + (summary as { observations?: number }).observations!;
+    console.log(`generated ${fmt(total)} observations for ${fmt(people)} synthetic persons in ${secs(genMs)}`);
+    const split = { a: [] as string[], b: [] as string[], rows: [0, 0] };
+    for (const f of files) {
+      const a = f.replace('.csv', '.part1.csv');
+      const b = f.replace('.csv', '.part2.csv');
+      const [na, nb] = await splitByDate(f, '2025-03-15', a, b);
+      split.a.push(a);
+      split.b.push(b);
+      split.rows[0] += na;
+      split.rows[1] += nb;
+    }
+    console.log(`split by date: first import ${fmt(split.rows[0]!)} rows (${mib(split.a.reduce((n, f) => n + statSync(f).size, 0))}), second ${fmt(split.rows[1]!)} rows`);
+
+    await admin(`create database ${dbName}`);
+    const url = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
+    const db = await openDatabase({ databaseUrl: url });
+    const ctx: AppContext = { db, resolver: exactResolver, pack: loadRulePack('us'), asOf: () => '2026-11-01' };
+    try {
+      console.log('');
+      const base1 = await bareCopy(url, split.a);
+      peakRss = process.memoryUsage().rss;
+      const [, first] = await time(() => importFeedFiles(ctx, split.a, 'bench'));
+      const peak1 = peakRss;
+      row('first import, end to end (empty store)', first, split.rows[0]!, base1);
+
+      const base2 = await bareCopy(url, split.b);
+      peakRss = process.memoryUsage().rss;
+      const [, second] = await time(() => importFeedFiles(ctx, split.b, 'bench'));
+      const peak2 = peakRss;
+      row('second import, on top (resolve vs stored)', second, split.rows[1]!, base2);
+
+      const ids = await allPersonIds(db);
+      const [stays, recompute] = await time(() => recomputeStays(db, ids, { pack: ctx.pack, asOf: '2026-11-01' }));
+      console.log(
+        `${'recompute all stays'.padEnd(44)} ${secs(recompute).padStart(9)}  ${fmt(Math.round(ids.length / (recompute / 1000))).padStart(10)} persons/s  ` +
+          `(${fmt(ids.length)} persons, ${fmt(stays)} stays; 1,000,000 persons at this rate: ${secs((1_000_000 / ids.length) * recompute)})`,
+      );
+      console.log(`peak memory (RSS): first import ${mib(peak1)}, second import ${mib(peak2)}, max ${mib(process.resourceUsage().maxRSS * 1024)}`);
+      const [timing, nodeStart] = await startupTime();
+      console.log(`${'npm start to a usable page (fresh data folder)'.padEnd(44)} ${secs(timing).padStart(9)}  baseline: bare node process start ${secs(nodeStart)}`);
+    } finally {
+      await db.close();
+      await admin(`drop database if exists ${dbName} with (force)`);
+    }
+  } finally {
+    clearInterval(sampler);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
