@@ -52,7 +52,7 @@ export async function runOverstayReport(db: Database, options: OverstayReportOpt
   const report = overstayReport(rows.map(toReportStay), options);
   const coverage = await db.session((s) =>
     s.query<{ channel: string; departures: number }>(
-      `select body->>'channel' as channel, count(*)::int as departures from observation
+      `select channel, count(*)::int as departures from observation
         where kind = 'Departure' and not superseded group by 1 order by 2 desc`,
     ),
   );

@@ -1,3 +1,4 @@
+import { completeObservation } from '../core/observation/complete-observation.js';
 import type { StoredObservation } from '../core/observation/observation.js';
 import type { Database } from '../store/database.js';
 
@@ -41,7 +42,7 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
   return db.session(async (s) => {
     const [person] = await s.query<{ id: string; merged_into: string | null }>('select id::text as id, merged_into::text as merged_into from person where id = $1', [id]);
     if (!person) return null;
-    const obs = await s.query<{ id: string; body: StoredObservation; superseded: boolean }>(
+    const obs = await s.query<{ id: string; body: Record<string, unknown>; superseded: boolean }>(
       'select id::text as id, body, superseded from observation where person_id = $1 order by event_date, id',
       [id],
     );
@@ -54,7 +55,7 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       [id],
     );
     const unmatched = await s.query<{ id: string }>('select observation_id::text as id from unmatched_departure where person_id = $1', [id]);
-    const observations = obs.map((o) => ({ ...o.body, id: o.id, superseded: o.superseded }));
+    const observations = obs.map((o) => ({ ...completeObservation(o.body), id: o.id, superseded: o.superseded }));
     const current = observations.filter((o) => !o.superseded);
     return {
       id: person.id,
@@ -97,32 +98,41 @@ export interface PersonHit {
 }
 
 /**
- * Finds persons by travel document number, admission number or family name (exact, case-insensitive).
- * The fuzzy, transliteration-aware search arrives with the linkage engine.
+ * Finds persons by travel document number (any issuer), admission number, or family name (exact,
+ * case-insensitive). Numbers go through the identity keys' index; the fuzzy, transliteration-aware
+ * search arrives with the linkage engine.
  */
 export async function searchPersons(db: Database, query: string, limit = 50): Promise<PersonHit[]> {
   const q = query.trim();
   if (q.length < 2) return [];
-  const upper = q.toUpperCase().replace(/[\s-]/g, '');
+  const number = q.toUpperCase().replace(/[\s-]/g, '');
   const rows = await db.session((s) =>
-    s.query<{ person_id: string; body: StoredObservation; matched_on: PersonHit['matchedOn'] }>(
-      `select distinct on (person_id) person_id::text as person_id, body, matched_on from (
-         select person_id, body, 'document' as matched_on from observation where doc_number = $1 and not superseded
+    s.query<{ person_id: string; body: Record<string, unknown>; matched_on: PersonHit['matchedOn'] }>(
+      `with hits as (
+         select person_id, 'document' as matched_on from person_key where key like 'd:' || $1 || ':%'
          union all
-         select person_id, body, 'admission-number' from observation where admission_number = $2 and not superseded
+         select person_id, 'admission-number' from person_key where key = 'a:' || $2
          union all
-         select person_id, body, 'name' from observation
-          where not superseded and lower(body->'person'->>'familyNames') = lower($2)
-       ) hits where person_id is not null order by person_id limit $3`,
-      [upper, q, limit],
+         select person_id, 'name' from observation
+          where $3 and not superseded and lower(body->'person'->>'familyNames') = lower($2)
+       ), persons as (select distinct on (person_id) person_id, matched_on from hits order by person_id limit $4)
+       select p.person_id::text as person_id, p.matched_on,
+              (select body from observation o where o.person_id = p.person_id and not o.superseded order by o.event_date desc, o.id desc limit 1) as body
+         from persons p`,
+      [number.replace(/[%_:]/g, ''), q, /^[\p{L} '-]+$/u.test(q), limit],
     ),
   );
-  return rows.map((r) => ({
-    personId: r.person_id,
-    name: [r.body.person.givenNames, r.body.person.familyNames].filter(Boolean).join(' '),
-    birthDate: r.body.person.birthDate,
-    nationality: r.body.person.nationality,
-    document: r.body.person.document ? `${r.body.person.document.issuingCountry} ${r.body.person.document.number}` : null,
-    matchedOn: r.matched_on,
-  }));
+  return rows
+    .filter((r) => r.body)
+    .map((r) => {
+      const o = completeObservation(r.body);
+      return {
+        personId: r.person_id,
+        name: [o.person.givenNames, o.person.familyNames].filter(Boolean).join(' '),
+        birthDate: o.person.birthDate,
+        nationality: o.person.nationality,
+        document: o.person.document ? `${o.person.document.issuingCountry} ${o.person.document.number}` : null,
+        matchedOn: r.matched_on,
+      };
+    });
 }

@@ -69,7 +69,7 @@ export async function resubmitQuarantined(ctx: AppContext, id: string, fields: F
   if (!entry) return { ok: false, code: 'NOT_FOUND' };
   if (entry.status !== 'open') return { ok: false, code: 'NOT_OPEN' };
   const corrected: FlatRecord = { ...fields };
-  if (!corrected.record_id && entry.sourceRecordId && !entry.sourceRecordId.startsWith('sha256:')) corrected.record_id = entry.sourceRecordId;
+  if (!corrected.record_id && entry.sourceRecordId && !entry.sourceRecordId.startsWith('hash:')) corrected.record_id = entry.sourceRecordId;
   const parsed = parseFlatRecord(corrected);
   if (!parsed.ok) return { ok: false, code: 'STILL_INVALID', errors: parsed.errors };
   const content = JSON.stringify(corrected);

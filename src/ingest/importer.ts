@@ -3,6 +3,7 @@ import { FLAT_COLUMNS, type FlatRecord } from '../core/observation/flat-columns.
 import type { Observation } from '../core/observation/observation.js';
 import { parseFlatRecord, type ObservationBody } from '../core/observation/parse-flat-record.js';
 import { exactKeys } from '../core/identity/exact-keys.js';
+import { compactObservationJson } from '../core/observation/complete-observation.js';
 import type { FieldError } from '../core/result/result.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import { allocateIds } from '../store/allocate-ids.js';
@@ -42,16 +43,19 @@ interface Prepared {
 
 /** Order-independent hash of the fields, so a re-export with reordered columns is still "the same". */
 function contentHashOf(rec: IncomingRecord): string {
-  if (rec.fields === null) return hash('sha256', rec.content);
+  if (rec.fields === null) return sha128(rec.content);
   const f: FlatRecord = rec.fields;
   let canon = '';
   for (const c of FLAT_COLUMNS) canon += (f[c]?.trim() ?? '') + '\u001f';
-  return hash('sha256', canon);
+  return sha128(canon);
 }
+
+/** SHA-256 cut to 128 bits (hex): collision-free at any realistic volume, half the index size. */
+const sha128 = (s: string) => hash('sha256', s).slice(0, 32);
 
 function prepare(rec: IncomingRecord): Prepared {
   const contentHash = contentHashOf(rec);
-  const sourceRecordId = rec.fields?.record_id?.trim() || `sha256:${contentHash}`;
+  const sourceRecordId = rec.fields?.record_id?.trim() || `hash:${contentHash}`;
   if (rec.fields === null) return { rec, sourceRecordId, contentHash, parsed: { ok: false, errors: [rec.readError ?? { field: '*', reason: 'unreadable' }] } };
   const r = parseFlatRecord(rec.fields);
   return { rec, sourceRecordId, contentHash, parsed: r.ok ? { ok: true, body: r.value } : { ok: false, errors: r.errors } };
@@ -69,7 +73,7 @@ export async function importRecords(
   records: AsyncIterable<IncomingRecord>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? 10_000;
+  const batchSize = options.batchSize ?? 5_000;
   const [run] = await db.session((s) =>
     s.query<{ id: string }>('insert into import_run (source, file, format) values ($1, $2, $3) returning id::text as id', [
       options.source,
@@ -84,12 +88,10 @@ export async function importRecords(
   let batch: Prepared[] = [];
   let idsInBatch = new Map<string, string>();
   let bytesRead = 0;
+  // One batch is written while the next is read and validated: the parser and the database overlap.
+  let inFlight: Promise<void> = Promise.resolve();
 
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const current = batch;
-    batch = [];
-    idsInBatch = new Map();
+  const write = async (current: Prepared[], rowsSoFar: number, bytesSoFar: number) => {
     const r = await db.transaction((s) => writeBatch(s, resolver, options, importId, current));
     totals.rowsNew += r.rowsNew;
     totals.rowsUnchanged += r.rowsUnchanged;
@@ -98,7 +100,21 @@ export async function importRecords(
     totals.personsCreated += r.personsCreated;
     totals.merges += r.merges;
     for (const p of r.affected) affected.add(p);
-    options.onProgress?.({ rows: totals.rowsRead, bytesRead });
+    for (const m of r.merged) affected.delete(m);
+    options.onProgress?.({ rows: rowsSoFar, bytesRead: bytesSoFar });
+  };
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    idsInBatch = new Map();
+    const previous = inFlight;
+    const rows = totals.rowsRead;
+    const bytes = bytesRead;
+    inFlight = previous.then(() => write(current, rows, bytes));
+    inFlight.catch(() => undefined); // observed below or at the end; never an unhandled rejection
+    await previous;
   };
 
   for await (const rec of records) {
@@ -117,6 +133,7 @@ export async function importRecords(
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  await inFlight;
 
   const status = 'completed';
   await db.session((s) =>
@@ -131,6 +148,8 @@ export async function importRecords(
 
 async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: ImportOptions, importId: string, batch: readonly Prepared[]) {
   const source = options.source;
+  // Imports of one source take turns, so "one current version per record" holds across processes.
+  await s.query('select pg_advisory_xact_lock(hashtext($1))', [source]);
   const versions = await s.query<{ source_record_id: string; content_hash: string; id: string; current: boolean }>(
     `select source_record_id, content_hash, id::text as id, superseded_by is null as current
        from raw_record where source = $1 and source_record_id = any($2::text[])`,
@@ -177,11 +196,13 @@ async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: Im
 
   const affected = new Set<string>();
   const rawIds = await allocateIds(s, 'raw_record_id_seq', accepted.length);
-  const superseded = accepted.filter((a) => a.supersedes !== null);
+  const superseded = accepted.flatMap((a, i) => (a.supersedes === null ? [] : [{ old: a.supersedes, by: rawIds[i]! }]));
   if (superseded.length > 0) {
-    const oldIds = superseded.map((a) => a.supersedes);
-    // Release the "current" slot before the new versions arrive; the link is set after the COPY.
-    await s.query('update raw_record set superseded_by = 0 where id = any($1::bigint[])', [oldIds]);
+    const oldIds = superseded.map((x) => x.old);
+    await s.query(
+      'update raw_record r set superseded_by = m.new_id from unnest($1::bigint[], $2::bigint[]) as m(old_id, new_id) where r.id = m.old_id',
+      [oldIds, superseded.map((x) => x.by)],
+    );
     const olds = await s.query<{ person_id: string | null }>(
       'update observation set superseded = true where raw_record_id = any($1::bigint[]) returning person_id::text as person_id',
       [oldIds],
@@ -193,13 +214,6 @@ async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: Im
     ['id', 'source', 'source_record_id', 'content_hash', 'import_id', 'line', 'content'],
     accepted.map((a, i) => [rawIds[i], source, a.p.sourceRecordId, a.p.contentHash, importId, a.p.rec.line, a.p.rec.content]),
   );
-  if (superseded.length > 0) {
-    const newOf = accepted.map((a, i) => [a.supersedes, rawIds[i]] as const).filter(([old]) => old !== null);
-    await s.query(
-      'update raw_record r set superseded_by = m.new_id from unnest($1::bigint[], $2::bigint[]) as m(old_id, new_id) where r.id = m.old_id',
-      [newOf.map(([o]) => o), newOf.map(([, n]) => n)],
-    );
-  }
 
   const resolution = await resolver.resolve(
     s,
@@ -211,7 +225,7 @@ async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: Im
   const obsIds = await allocateIds(s, 'observation_id_seq', accepted.length);
   await s.copyFrom(
     'observation',
-    ['id', 'raw_record_id', 'kind', 'person_id', 'event_date', 'admission_number', 'doc_number', 'body'],
+    ['id', 'raw_record_id', 'kind', 'person_id', 'event_date', 'channel', 'body'],
     accepted.map((a, i) => {
       const observation: Observation = {
         ...a.body,
@@ -223,9 +237,8 @@ async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: Im
         a.body.kind,
         resolution.personIds[i],
         a.body.date,
-        a.body.admissionNumber,
-        a.body.person.document?.number ?? null,
-        observation,
+        a.body.kind === 'Departure' ? a.body.channel : null,
+        compactObservationJson(observation),
       ];
     }),
   );
@@ -237,6 +250,7 @@ async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: Im
     rowsQuarantined,
     personsCreated: resolution.personsCreated,
     merges: resolution.merges.length,
+    merged: resolution.merges.map((m) => m.from),
     affected,
   };
 }

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
 import { FLAT_COLUMNS, type FlatColumn, type FlatRecord } from '../core/observation/flat-columns.js';
+import { csvRecords } from './csv-lines.js';
 import { flattenJson } from './flatten-json.js';
 import type { FeedFormat, IncomingRecord } from './incoming-record.js';
 
@@ -17,34 +17,28 @@ const KNOWN = new Set<string>(FLAT_COLUMNS);
 /** Streams a CSV feed: one record at a time, with its raw line; the header is checked first. */
 export async function* readCsv(input: string | Readable, onHeader?: (header: string) => void): AsyncGenerator<IncomingRecord> {
   const path = typeof input === 'string' ? input : 'request body';
-  const parser = (typeof input === 'string' ? createReadStream(input) : input).pipe(
-    parse({ raw: true, info: true, relax_column_count: true, skip_empty_lines: true, bom: true }),
-  );
-  let columns: string[] | null = null;
-  for await (const rec of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number; bytes: number } }>) {
-    const raw = rec.raw.replace(/\r?\n$/, '');
+  const stream = typeof input === 'string' ? createReadStream(input, { highWaterMark: 1 << 20 }) : input;
+  let columns: FlatColumn[] | null = null;
+  for await (const rec of csvRecords(stream as AsyncIterable<Buffer | string>)) {
     if (columns === null) {
-      columns = rec.record.map((c) => c.trim().toLowerCase());
-      const unknown = columns.filter((c) => !KNOWN.has(c));
+      const names = rec.cells.map((c) => c.trim().toLowerCase());
+      const unknown = names.filter((c) => !KNOWN.has(c));
       if (unknown.length > 0) throw new FeedError(`${path}: unknown column(s) ${unknown.join(', ')}; expected columns from: ${FLAT_COLUMNS.join(', ')}`);
-      if (!columns.includes('kind')) throw new FeedError(`${path}: the header has no "kind" column`);
-      onHeader?.(raw);
+      if (!names.includes('kind')) throw new FeedError(`${path}: the header has no "kind" column`);
+      columns = names as FlatColumn[];
+      onHeader?.(rec.raw);
       continue;
     }
-    const line = rec.info.lines - (raw.match(/\n/g)?.length ?? 0);
-    if (rec.record.length !== columns.length) {
-      yield {
-        line,
-        content: raw,
-        fields: null,
-        readError: { field: '*', reason: `expected ${columns.length} columns, found ${rec.record.length}` },
-        bytesRead: rec.info.bytes,
-      };
-      continue;
+    const base = { line: rec.line, content: rec.raw, bytesRead: rec.bytes };
+    if (rec.error !== undefined) {
+      yield { ...base, fields: null, readError: { field: '*', reason: rec.error } };
+    } else if (rec.cells.length !== columns.length) {
+      yield { ...base, fields: null, readError: { field: '*', reason: `expected ${columns.length} columns, found ${rec.cells.length}` } };
+    } else {
+      const fields: FlatRecord = {};
+      for (let i = 0; i < columns.length; i++) fields[columns[i]!] = rec.cells[i]!;
+      yield { ...base, fields };
     }
-    const fields: FlatRecord = {};
-    for (let i = 0; i < columns.length; i++) fields[columns[i] as FlatColumn] = rec.record[i]!;
-    yield { line, content: raw, fields, bytesRead: rec.info.bytes };
   }
 }
 

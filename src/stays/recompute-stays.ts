@@ -1,6 +1,7 @@
 import { computeStays } from '../core/stays/compute-stays.js';
 import type { RulePack } from '../core/stays/rule-pack.js';
 import type { StoredObservation } from '../core/observation/observation.js';
+import { completeObservation } from '../core/observation/complete-observation.js';
 import type { Database } from '../store/database.js';
 
 export interface RecomputeOptions {
@@ -28,14 +29,14 @@ export async function recomputeStays(db: Database, personIds: Iterable<string>, 
   for (let start = 0; start < ids.length; start += chunkSize) {
     const chunk = ids.slice(start, start + chunkSize);
     stays += await db.transaction(async (s) => {
-      const rows = await s.query<{ id: string; person_id: string; body: StoredObservation }>(
+      const rows = await s.query<{ id: string; person_id: string; body: Record<string, unknown> }>(
         `select id::text as id, person_id::text as person_id, body from observation
           where person_id = any($1::bigint[]) and not superseded order by person_id`,
         [chunk],
       );
       const byPerson = new Map<string, StoredObservation[]>();
       for (const r of rows) {
-        const obs = { ...r.body, id: r.id } as StoredObservation;
+        const obs: StoredObservation = { ...completeObservation(r.body), id: r.id };
         const list = byPerson.get(r.person_id);
         if (list) list.push(obs);
         else byPerson.set(r.person_id, [obs]);

@@ -38,8 +38,7 @@ export interface DB {
     kind: string;
     person_id: string | null;
     event_date: DateCol;
-    admission_number: string | null;
-    doc_number: string | null;
+    channel: string | null;
     body: unknown;
     superseded: boolean;
   };

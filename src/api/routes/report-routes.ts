@@ -83,7 +83,7 @@ export function reportRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const rows = await ctx.db.session((s) =>
         s.query<{ month: string; channel: string; departures: number }>(
-          `select to_char(date_trunc('month', event_date), 'YYYY-MM') as month, body->>'channel' as channel, count(*)::int as departures
+          `select to_char(date_trunc('month', event_date), 'YYYY-MM') as month, channel, count(*)::int as departures
              from observation where kind = 'Departure' and not superseded
               and event_date between coalesce($1::date, '1900-01-01') and coalesce($2::date, '2100-01-01')
             group by 1, 2 order by 1, 2`,

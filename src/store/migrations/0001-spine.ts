@@ -29,8 +29,9 @@ create table raw_record (
   received_at timestamptz not null default now(),
   superseded_by bigint
 );
+-- One index serves both questions an import asks: which versions of these ids exist, and is this one of them.
+-- One current version per id is kept by the importer, which holds a per-source advisory lock.
 create unique index raw_record_version on raw_record (source, source_record_id, content_hash);
-create unique index raw_record_current on raw_record (source, source_record_id) where superseded_by is null;
 
 create table person (
   id bigint primary key,
@@ -40,7 +41,8 @@ create table person (
 
 -- Exact identity keys (document+issuer+birth date, admission number) -> person.
 create table person_key (
-  key text primary key,
+  -- "C" collation: prefix searches (a document number across issuers and birth dates) use the index.
+  key text collate "C" primary key,
   person_id bigint not null
 );
 create index person_key_person on person_key (person_id);
@@ -51,16 +53,13 @@ create table observation (
   kind text not null,
   person_id bigint,
   event_date date not null,
-  admission_number text,
-  doc_number text,
-  body jsonb not null,
+  channel text,
+  -- json, not jsonb: stored as given (cheaper to load at a million rows a day); read whole, not queried inside.
+  body json not null,
   superseded boolean not null default false
 );
 create index observation_person on observation (person_id);
 create index observation_raw on observation (raw_record_id);
-create index observation_kind_date on observation (kind, event_date);
-create index observation_doc_number on observation (doc_number);
-create index observation_admission_number on observation (admission_number);
 
 create table stay (
   person_id bigint not null,

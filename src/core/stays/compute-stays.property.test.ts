@@ -1,0 +1,195 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  STATUS_CHANGE_EVENTS,
+  STATUS_CHANGE_TYPES,
+  type StoredObservation,
+} from '../observation/observation.js';
+import { computeStays } from './compute-stays.js';
+import { addDays } from './dates.js';
+import type { RulePack } from './rule-pack.js';
+import type { StayComputation } from './stay.js';
+import { admission, departure, SCHENGEN, statusChange, US } from './test-fixtures.js';
+
+const START = '2024-01-01';
+const day = fc.integer({ min: 0, max: 730 });
+const maybeDay = fc.option(day, { nil: null });
+const number = fc.constantFrom(null, 'N1', 'N2', 'N3');
+
+/** One person's messy history: random kinds, dates, admission numbers, classes and status changes. */
+const observation = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant('A' as const),
+      d: day,
+      n: number,
+      cls: fc.constantFrom('B2', 'WT', 'F1', 'J1', 'H1B', 'ZZ'),
+      until: maybeDay,
+      end: maybeDay,
+      ds: fc.boolean(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant('D' as const),
+      d: day,
+      n: number,
+      ch: fc.constantFrom('air', 'land', 'sea'),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('S' as const),
+      d: day,
+      n: number,
+      change: fc.constantFrom(...STATUS_CHANGE_TYPES),
+      event: fc.constantFrom(...STATUS_CHANGE_EVENTS),
+      until: maybeDay,
+      cls: fc.constantFrom(null, 'F1', 'H1B'),
+    }),
+  },
+);
+
+const historyOf = (maxLength: number) =>
+  fc.array(observation, { maxLength }).map((list) =>
+    list.map((o, i): StoredObservation => {
+      const id = `o${String(i).padStart(2, '0')}`;
+      const date = addDays(START, o.d);
+      const at = (n: number | null) => (n === null ? null : addDays(START, n));
+      switch (o.k) {
+        case 'A':
+          return admission(id, date, {
+            admissionNumber: o.n,
+            classOfAdmission: o.cls,
+            admitUntil: at(o.until),
+            programEndDate: at(o.end),
+            durationOfStatus: o.ds,
+          });
+        case 'D':
+          return departure(id, date, { admissionNumber: o.n, channel: o.ch });
+        case 'S':
+          return statusChange(id, o.change, o.event, date, {
+            admissionNumber: o.n,
+            newAdmitUntil: at(o.until),
+            newClassOfAdmission: o.cls,
+          });
+      }
+    }),
+  );
+
+const packs: [string, RulePack][] = [
+  ['us', US],
+  ['schengen', SCHENGEN],
+];
+const history = historyOf(14);
+/** Long histories (frequent crossers) take the indexed path for admission numbers. */
+const longHistory = historyOf(80);
+
+/** asOf on or after every observation, so nothing is filtered out. */
+const LATE = '2026-06-01';
+const asOf = fc.oneof(
+  fc.constant(LATE),
+  day.map((d) => addDays(START, d)),
+);
+
+function checkInvariants(obs: readonly StoredObservation[], r: StayComputation, asOfDate: string) {
+  const known = obs.filter((o) => o.date <= asOfDate);
+  // Every admission yields exactly one stay, or is a same-day duplicate delivery cited by exactly one.
+  const admissions = known.filter((o) => o.kind === 'Admission');
+  const opened = r.stays.map((s) => s.admissionId);
+  expect(new Set(opened).size).toBe(opened.length);
+  for (const a of admissions) {
+    if (opened.includes(a.id)) continue;
+    const citing = r.stays.filter((s) => s.admittedOn === a.date && s.evidence.includes(a.id));
+    expect(citing.map((s) => s.admissionId), `admission ${a.id} is in no stay`).toHaveLength(1);
+  }
+  // No departure is used by two stays, nor both used and unmatched; none is dropped.
+  const used = r.stays
+    .filter((s) => s.departure && !s.departure.inferred)
+    .map((s) => s.departure!.observationId);
+  expect(new Set(used).size).toBe(used.length);
+  for (const id of used) expect(r.unmatchedDepartureIds).not.toContain(id);
+  const departures = known.filter((o) => o.kind === 'Departure').map((o) => o.id);
+  const cited = r.stays.flatMap((s) => s.evidence.filter((e) => departures.includes(e)));
+  expect(new Set(cited).size).toBe(cited.length);
+  expect([...cited, ...r.unmatchedDepartureIds].sort()).toEqual([...departures].sort());
+  for (const s of r.stays) {
+    const overstay = s.outcome === 'departed-late' || s.outcome === 'suspected-in-country-overstay';
+    // daysOverstay is a positive number exactly for the two overstay outcomes.
+    if (overstay) expect(s.daysOverstay).toBeGreaterThanOrEqual(1);
+    else expect(s.daysOverstay).toBeNull();
+    // A departed-* outcome never without a departure; departed-late only with a date.
+    if (s.outcome.startsWith('departed-')) expect(s.departure).not.toBeNull();
+    if (s.outcome === 'departed-late') expect(s.departure?.date).not.toBeNull();
+    if (s.outcome === 'departed-date-unknown') expect(s.departure?.inferred).toBe(true);
+    if (s.outcome === 'suspected-in-country-overstay' || s.outcome === 'within-period')
+      expect(s.departure).toBeNull();
+    // Open periods carry no end; a decided one does.
+    if (
+      ['extension-pending', 'status-changed', 'duration-of-status-open', 'unresolved'].includes(s.outcome)
+    ) {
+      expect(s.authorizedUntil).toBeNull();
+    }
+    if (overstay || s.outcome === 'within-period') expect(s.authorizedUntil).not.toBeNull();
+    expect(s.evidence[0]).toBe(s.admissionId);
+    expect(s.explanation.length).toBeGreaterThan(20);
+  }
+}
+
+describe.each(packs)('computeStays properties (%s pack)', (_name, pack) => {
+  it('input order does not change the result', () => {
+    fc.assert(
+      fc.property(history, asOf, fc.nat(), (obs, at, seed) => {
+        const shuffled = fc.sample(
+          fc.shuffledSubarray(obs, { minLength: obs.length, maxLength: obs.length }),
+          {
+            numRuns: 1,
+            seed,
+          },
+        )[0]!;
+        expect(computeStays(shuffled, pack, at)).toEqual(computeStays(obs, pack, at));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every admission yields one stay; no departure is used twice or lost; outcomes and overstay days agree', () => {
+    fc.assert(
+      fc.property(history, asOf, (obs, at) => checkInvariants(obs, computeStays(obs, pack, at), at)),
+      { numRuns: 500 },
+    );
+  });
+
+  it('long histories: input order does not change the result, and the invariants hold', () => {
+    fc.assert(
+      fc.property(longHistory, asOf, fc.nat(), (obs, at, seed) => {
+        const shuffled = fc.sample(
+          fc.shuffledSubarray(obs, { minLength: obs.length, maxLength: obs.length }),
+          {
+            numRuns: 1,
+            seed,
+          },
+        )[0]!;
+        const r = computeStays(obs, pack, at);
+        expect(computeStays(shuffled, pack, at)).toEqual(r);
+        checkInvariants(obs, r, at);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('is deterministic and does not modify its input', () => {
+    fc.assert(
+      fc.property(history, (obs) => {
+        const copy = structuredClone(obs);
+        const a = computeStays(obs, pack, LATE);
+        expect(obs).toEqual(copy);
+        expect(computeStays(obs, pack, LATE)).toEqual(a);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

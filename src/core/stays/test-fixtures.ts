@@ -1,0 +1,94 @@
+/**
+ * Builders of stored observations for the stays tests, and the shipped rule packs parsed once.
+ * Test support only: nothing in the product imports this file.
+ */
+import schengenJson from '../../../rules/schengen.json' with { type: 'json' };
+import usJson from '../../../rules/us.json' with { type: 'json' };
+import type {
+  Admission,
+  Departure,
+  PersonDescriptor,
+  StatusChange,
+  StatusChangeEvent,
+  StatusChangeType,
+  StoredObservation,
+} from '../observation/observation.js';
+import { parseRulePack, type RulePack, type SchengenRulePack, type UsRulePack } from './rule-pack.js';
+
+function load(json: unknown): RulePack {
+  const parsed = parseRulePack(json);
+  if (!parsed.ok) throw new Error(`shipped rule pack is invalid:\n${parsed.errors.join('\n')}`);
+  return parsed.pack;
+}
+
+export const US = load(usJson) as UsRulePack;
+export const SCHENGEN = load(schengenJson) as SchengenRulePack;
+export { schengenJson, usJson };
+
+export const PERSON: PersonDescriptor = {
+  givenNames: 'TEST',
+  familyNames: 'PERSON',
+  birthDate: '1980-01-01',
+  sex: 'X',
+  nationality: 'GBR',
+  document: null,
+};
+
+const provenance = (id: string) => ({ source: 'test', sourceRecordId: id, rawRecordId: null });
+
+type Opt<T> = Partial<Omit<T, 'kind' | 'date'>>;
+
+export function admission(id: string, date: string, opts: Opt<Admission> = {}): StoredObservation {
+  return {
+    kind: 'Admission',
+    id,
+    date,
+    port: 'JFK',
+    classOfAdmission: 'B2',
+    admitUntil: null,
+    durationOfStatus: false,
+    programEndDate: null,
+    person: PERSON,
+    admissionNumber: null,
+    provenance: provenance(id),
+    ...opts,
+  };
+}
+
+export function departure(id: string, date: string, opts: Opt<Departure> = {}): StoredObservation {
+  return {
+    kind: 'Departure',
+    id,
+    date,
+    port: 'JFK',
+    channel: 'air',
+    carrier: 'XX',
+    flight: 'XX100',
+    person: PERSON,
+    admissionNumber: null,
+    provenance: provenance(id),
+    ...opts,
+  };
+}
+
+export function statusChange(
+  id: string,
+  change: StatusChangeType,
+  event: StatusChangeEvent,
+  date: string,
+  opts: Opt<StatusChange> = {},
+): StoredObservation {
+  return {
+    kind: 'StatusChange',
+    id,
+    change,
+    event,
+    date,
+    newAdmitUntil: null,
+    newClassOfAdmission: null,
+    person: PERSON,
+    admissionNumber: null,
+    provenance: provenance(id),
+    ...opts,
+  };
+}
