@@ -51,12 +51,17 @@ async function bareCopy(url: string, files: string[]): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    await c.query(`drop table if exists bare_copy; create unlogged table bare_copy (${FLAT_COLUMNS.map((col) => `${col} text`).join(', ')})`);
+    await c.query(
+      `drop table if exists bare_copy; create unlogged table bare_copy (${FLAT_COLUMNS.map((col) => `${col} text`).join(', ')})`,
+    );
     await c.query('alter table bare_copy set logged');
     const [, ms] = await time(async () => {
       for (const f of files) {
         const header = (await firstLine(f)).trim();
-        await pipeline(createReadStream(f), c.query(copyFrom(`copy bare_copy (${header}) from stdin with (format csv, header true)`)));
+        await pipeline(
+          createReadStream(f),
+          c.query(copyFrom(`copy bare_copy (${header}) from stdin with (format csv, header true)`)),
+        );
       }
     });
     await c.query('drop table bare_copy');
@@ -67,7 +72,8 @@ async function bareCopy(url: string, files: string[]): Promise<number> {
 }
 
 async function firstLine(file: string): Promise<string> {
-  for await (const chunk of createReadStream(file, { end: 4096, encoding: 'utf8' })) return (chunk as string).split('\n')[0]!;
+  for await (const chunk of createReadStream(file, { end: 4096, encoding: 'utf8' }))
+    return (chunk as string).split('\n')[0]!;
   return '';
 }
 
@@ -111,14 +117,18 @@ async function startupTime(): Promise<[number, number]> {
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'imos-bench-'));
   const dbName = `imos_bench_${Date.now()}`;
-  console.log(`ImmigrationOS bench — PostgreSQL ${ADMIN_URL.replace(/\/[^/]*$/, '')}/${dbName}, Node ${process.version}`);
+  console.log(
+    `ImmigrationOS bench — PostgreSQL ${ADMIN_URL.replace(/\/[^/]*$/, '')}/${dbName}, Node ${process.version}`,
+  );
   try {
-    // About 2.5 observations per person; generate, then split at the median day.
-    const people = Math.round(TARGET / 2.5);
+    // About 2.7 observations per person; generate, then split at the median day.
+    const people = Math.round(TARGET / 2.7);
     const [summary, genMs] = await time(() => writeFeeds(work, { people, seed: 42, noise: 1 }));
     const files = FEEDS.map((f) => join(work, f));
-    const total = files.reduce((n, f) => n, 0) + (summary as { observations?: number }).observations!;
-    console.log(`generated ${fmt(total)} observations for ${fmt(people)} synthetic persons in ${secs(genMs)}`);
+    const total = summary.observations;
+    console.log(
+      `generated ${fmt(total)} observations for ${fmt(people)} synthetic persons in ${secs(genMs)}`,
+    );
     const split = { a: [] as string[], b: [] as string[], rows: [0, 0] };
     for (const f of files) {
       const a = f.replace('.csv', '.part1.csv');
@@ -126,15 +136,21 @@ async function main() {
       const [na, nb] = await splitByDate(f, '2025-03-15', a, b);
       split.a.push(a);
       split.b.push(b);
-      split.rows[0] += na;
-      split.rows[1] += nb;
+      split.rows = [split.rows[0]! + na, split.rows[1]! + nb];
     }
-    console.log(`split by date: first import ${fmt(split.rows[0]!)} rows (${mib(split.a.reduce((n, f) => n + statSync(f).size, 0))}), second ${fmt(split.rows[1]!)} rows`);
+    console.log(
+      `split by date: first import ${fmt(split.rows[0]!)} rows (${mib(split.a.reduce((n, f) => n + statSync(f).size, 0))}), second ${fmt(split.rows[1]!)} rows`,
+    );
 
     await admin(`create database ${dbName}`);
     const url = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
     const db = await openDatabase({ databaseUrl: url });
-    const ctx: AppContext = { db, resolver: exactResolver, pack: loadRulePack('us'), asOf: () => '2026-11-01' };
+    const ctx: AppContext = {
+      db,
+      resolver: exactResolver,
+      pack: loadRulePack('us'),
+      asOf: () => '2026-11-01',
+    };
     try {
       console.log('');
       const base1 = await bareCopy(url, split.a);
@@ -150,14 +166,20 @@ async function main() {
       row('second import, on top (resolve vs stored)', second, split.rows[1]!, base2);
 
       const ids = await allPersonIds(db);
-      const [stays, recompute] = await time(() => recomputeStays(db, ids, { pack: ctx.pack, asOf: '2026-11-01' }));
+      const [stays, recompute] = await time(() =>
+        recomputeStays(db, ids, { pack: ctx.pack, asOf: '2026-11-01' }),
+      );
       console.log(
         `${'recompute all stays'.padEnd(44)} ${secs(recompute).padStart(9)}  ${fmt(Math.round(ids.length / (recompute / 1000))).padStart(10)} persons/s  ` +
           `(${fmt(ids.length)} persons, ${fmt(stays)} stays; 1,000,000 persons at this rate: ${secs((1_000_000 / ids.length) * recompute)})`,
       );
-      console.log(`peak memory (RSS): first import ${mib(peak1)}, second import ${mib(peak2)}, max ${mib(process.resourceUsage().maxRSS * 1024)}`);
+      console.log(
+        `peak memory (RSS): first import ${mib(peak1)}, second import ${mib(peak2)}, max ${mib(process.resourceUsage().maxRSS * 1024)}`,
+      );
       const [timing, nodeStart] = await startupTime();
-      console.log(`${'npm start to a usable page (fresh data folder)'.padEnd(44)} ${secs(timing).padStart(9)}  baseline: bare node process start ${secs(nodeStart)}`);
+      console.log(
+        `${'npm start to a usable page (fresh data folder)'.padEnd(44)} ${secs(timing).padStart(9)}  baseline: bare node process start ${secs(nodeStart)}`,
+      );
     } finally {
       await db.close();
       await admin(`drop database if exists ${dbName} with (force)`);

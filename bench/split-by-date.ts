@@ -6,7 +6,12 @@ import { parse } from 'csv-parse';
  * Splits a feed into the records dated before a day and the rest, keeping each raw line: the second
  * part then holds departures and status changes of persons the first part already stored (the daily case).
  */
-export async function splitByDate(file: string, before: string, outA: string, outB: string): Promise<[number, number]> {
+export async function splitByDate(
+  file: string,
+  before: string,
+  outA: string,
+  outB: string,
+): Promise<[number, number]> {
   const a = createWriteStream(outA);
   const b = createWriteStream(outB);
   const write = async (w: WriteStream, s: string) => {

@@ -14,12 +14,21 @@ export const SESSION_HOURS = 8;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createUser(db: Database, username: string, password: string, role: Role): Promise<User> {
-  if (!/^[a-z][a-z0-9._-]{2,63}$/.test(username)) throw new Error(`username "${username}" must be 3-64 characters: lower-case letters, digits, . _ -`);
+export async function createUser(
+  db: Database,
+  username: string,
+  password: string,
+  role: Role,
+): Promise<User> {
+  if (!/^[a-z][a-z0-9._-]{2,63}$/.test(username))
+    throw new Error(`username "${username}" must be 3-64 characters: lower-case letters, digits, . _ -`);
   if (password.length < 12) throw new Error('a password must have at least 12 characters');
   const hash = await hashPassword(password);
   const [row] = await db.session((s) =>
-    s.query<{ id: string }>('insert into app_user (username, password_hash, role) values ($1, $2, $3) returning id::text as id', [username, hash, role]),
+    s.query<{ id: string }>(
+      'insert into app_user (username, password_hash, role) values ($1, $2, $3) returning id::text as id',
+      [username, hash, role],
+    ),
   );
   return { id: row!.id, username, role };
 }
@@ -45,7 +54,10 @@ export async function authenticate(db: Database, username: string, password: str
 export async function openSession(db: Database, user: User): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.session((s) =>
-    s.query(`insert into app_session (token_hash, user_id, expires_at) values ($1, $2, now() + interval '${SESSION_HOURS} hours')`, [tokenHash(token), user.id]),
+    s.query(
+      `insert into app_session (token_hash, user_id, expires_at) values ($1, $2, now() + interval '${SESSION_HOURS} hours')`,
+      [tokenHash(token), user.id],
+    ),
   );
   return token;
 }
@@ -69,7 +81,10 @@ export async function closeSession(db: Database, token: string): Promise<void> {
  * On a fresh store, one demo account per role. Passwords are random (or IMOS_DEMO_PASSWORD, for tests)
  * and printed once by `npm start`; they are never stored in clear.
  */
-export async function ensureDemoAccounts(db: Database, fixedPassword?: string): Promise<{ username: string; password: string; role: Role }[]> {
+export async function ensureDemoAccounts(
+  db: Database,
+  fixedPassword?: string,
+): Promise<{ username: string; password: string; role: Role }[]> {
   if ((await countUsers(db)) > 0) return [];
   const created: { username: string; password: string; role: Role }[] = [];
   for (const role of ROLES) {

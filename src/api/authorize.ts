@@ -36,6 +36,10 @@ export function registerAuthorization(app: FastifyInstance, db: Database): void 
     if (token) req.user = await userOfSession(db, token);
     if (allow === 'public') return;
     if (!req.user) throw new ApiError('UNAUTHENTICATED', 'sign in first');
-    if (!allow.includes(req.user.role)) throw new ApiError('FORBIDDEN', `the ${req.user.role} role may not ${req.method} ${req.routeOptions.url}`);
+    if (!allow.includes(req.user.role))
+      throw new ApiError(
+        'FORBIDDEN',
+        `the ${req.user.role} role may not ${req.method} ${req.routeOptions.url}`,
+      );
   });
 }

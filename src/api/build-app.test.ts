@@ -24,8 +24,12 @@ beforeAll(async () => {
   app = await buildApp(ctx, { serveWeb: false });
   await app.ready();
   for (const role of ROLES) {
-    const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username: `demo.${role}`, password: PASSWORD } });
-    tokens.set(role, (res.json<{ token: string }>()).token);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: `demo.${role}`, password: PASSWORD },
+    });
+    tokens.set(role, res.json<{ token: string }>().token);
   }
 });
 afterAll(async () => {
@@ -50,8 +54,16 @@ describe('API', () => {
   });
 
   it('refuses a wrong password without saying whether the user exists', async () => {
-    const a = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'demo.officer', password: 'wrong password!' } });
-    const b = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'nobody.here', password: 'wrong password!' } });
+    const a = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'demo.officer', password: 'wrong password!' },
+    });
+    const b = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username: 'nobody.here', password: 'wrong password!' },
+    });
     expect(a.statusCode).toBe(401);
     expect(a.json()).toEqual(b.json());
   });
@@ -59,19 +71,28 @@ describe('API', () => {
   it.each([
     ['/api/persons?q=Exampleton', ['officer', 'supervisor']],
     ['/api/reports/overstay', ['analyst', 'officer', 'supervisor', 'auditor', 'admin']],
-    ['/api/reports/overstay/stays?cell=suspected-in-country-overstay&from=2024-10-01&to=2025-09-30', ['analyst', 'officer', 'supervisor']],
+    [
+      '/api/reports/overstay/stays?cell=suspected-in-country-overstay&from=2024-10-01&to=2025-09-30',
+      ['analyst', 'officer', 'supervisor'],
+    ],
     ['/api/quarantine', ['admin', 'supervisor']],
     ['/api/imports', ['admin', 'supervisor']],
   ] as const)('%s is open to exactly %j', async (url, allowed) => {
     for (const role of ROLES) {
       const res = await get(url, role);
-      expect([role, res.statusCode]).toEqual([role, (allowed as readonly string[]).includes(role) ? 200 : 403]);
+      expect([role, res.statusCode]).toEqual([
+        role,
+        (allowed as readonly string[]).includes(role) ? 200 : 403,
+      ]);
     }
   });
 
   it('serves the overstay report as JSON and CSV, with the channels it covers', async () => {
     const res = await get('/api/reports/overstay?from=2024-10-01&to=2025-09-30&by=nationality', 'analyst');
-    const body = res.json<{ total: { expectedDepartures: number; totalOverstays: number }; coverageNote: string }>();
+    const body = res.json<{
+      total: { expectedDepartures: number; totalOverstays: number };
+      coverageNote: string;
+    }>();
     expect(body.total).toMatchObject({ expectedDepartures: 3, totalOverstays: 2 });
     expect(body.coverageNote).toMatch(/No sea or land departure feed/);
     const csv = await get('/api/reports/overstay?from=2024-10-01&to=2025-09-30&format=csv', 'analyst');
@@ -81,7 +102,10 @@ describe('API', () => {
   });
 
   it('drills down from a figure to the person and their evidence', async () => {
-    const d = await get('/api/reports/overstay/stays?from=2024-10-01&to=2025-09-30&cell=out-of-country-overstay', 'officer');
+    const d = await get(
+      '/api/reports/overstay/stays?from=2024-10-01&to=2025-09-30&cell=out-of-country-overstay',
+      'officer',
+    );
     const { stays } = d.json<{ stays: { personId: string }[] }>();
     expect(stays).toHaveLength(1);
     const p = await get(`/api/persons/${stays[0]!.personId}`, 'officer');
@@ -101,17 +125,30 @@ describe('API', () => {
   });
 
   it('imports a feed posted to the API, idempotently', async () => {
-    const ndjson = '{"record_id":"N1","kind":"Admission","doc_number":"X70000001","doc_country":"CAN","birth_date":"1970-07-07","date":"2025-01-01","port":"BUF","class_of_admission":"B2","admit_until":"2025-06-30"}\nnot json\n';
+    const ndjson =
+      '{"record_id":"N1","kind":"Admission","doc_number":"X70000001","doc_country":"CAN","birth_date":"1970-07-07","date":"2025-01-01","port":"BUF","class_of_admission":"B2","admit_until":"2025-06-30"}\nnot json\n';
     const post = () =>
-      app.inject({ method: 'POST', url: '/api/imports?source=partner', payload: ndjson, headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${tokens.get('admin')}` } });
+      app.inject({
+        method: 'POST',
+        url: '/api/imports?source=partner',
+        payload: ndjson,
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${tokens.get('admin')}` },
+      });
     expect((await post()).json()).toMatchObject({ rowsRead: 2, rowsNew: 1, rowsQuarantined: 1 });
-    expect((await post()).json()).toMatchObject({ rowsRead: 2, rowsNew: 0, rowsUnchanged: 2, rowsQuarantined: 0 });
+    expect((await post()).json()).toMatchObject({
+      rowsRead: 2,
+      rowsNew: 0,
+      rowsUnchanged: 2,
+      rowsQuarantined: 0,
+    });
   });
 
   it('publishes an OpenAPI 3 document', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs/json' });
     const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/reports/overstay', '/api/persons/{id}', '/api/quarantine/{id}/resubmit']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/reports/overstay', '/api/persons/{id}', '/api/quarantine/{id}/resubmit']),
+    );
   });
 });

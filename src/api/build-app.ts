@@ -33,12 +33,19 @@ export interface AppOptions {
   readonly logger?: boolean;
   /** Serve the built web app from dist/web (default: when it exists). */
   readonly serveWeb?: boolean;
+  /** Extra facts for /ready, e.g. whether the demo data set is still loading. */
+  readonly readiness?: () => Record<string, unknown>;
 }
 
 /** The HTTP API and the web app, over one AppContext. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] } : false,
+    logger: options.logger
+      ? {
+          level: 'info',
+          redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        }
+      : false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
   });
@@ -47,8 +54,17 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'ImmigrationOS API', version: '0.1.0', description: 'Stays, departures and overstays, with provenance.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'imos_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+      info: {
+        title: 'ImmigrationOS API',
+        version: '0.1.0',
+        description: 'Stays, departures and overstays, with provenance.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'imos_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
       security: [{ session: [] }, { bearer: [] }],
     },
   });
@@ -57,16 +73,26 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // One place maps domain codes to HTTP; no stack trace or SQL ever reaches a client.
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof ApiError) {
-      return reply.code(ERROR_STATUS[err.code]).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+      return reply.code(ERROR_STATUS[err.code]).send({
+        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+      });
     }
     const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
     if (e.validation) {
-      return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: e.message, details: e.validation } });
+      return reply
+        .code(400)
+        .send({ error: { code: 'VALIDATION_FAILED', message: e.message, details: e.validation } });
     }
-    if (e.statusCode === 413) return reply.code(413).send({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } });
-    if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: { code: 'VALIDATION_FAILED', message: e.message } });
+    if (e.statusCode === 413)
+      return reply
+        .code(413)
+        .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } });
+    if (e.statusCode && e.statusCode < 500)
+      return reply.code(e.statusCode).send({ error: { code: 'VALIDATION_FAILED', message: e.message } });
     req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ error: { code: 'INTERNAL', message: `internal error (request ${req.id})` } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'INTERNAL', message: `internal error (request ${req.id})` } });
   });
 
   // Every route is recorded with its access policy; an /api route without one stops the start.
@@ -74,15 +100,22 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.decorate('routePolicies', policies);
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
-    for (const method of methods) policies.push({ method: String(method), url: r.url, allow: r.config?.allow });
+    for (const method of methods)
+      policies.push({ method: String(method), url: r.url, allow: r.config?.allow });
   });
-  app.addHook('onReady', async () => {
-    const open = policies.filter((p) => p.url.startsWith('/api/') && p.allow === undefined && p.method !== 'HEAD');
-    if (open.length > 0) throw new Error(`routes without an access policy: ${open.map((p) => `${p.method} ${p.url}`).join(', ')}`);
+  app.addHook('onReady', (done) => {
+    const open = policies.filter(
+      (p) => p.url.startsWith('/api/') && p.allow === undefined && p.method !== 'HEAD',
+    );
+    done(
+      open.length > 0
+        ? new Error(`routes without an access policy: ${open.map((p) => `${p.method} ${p.url}`).join(', ')}`)
+        : undefined,
+    );
   });
 
   registerAuthorization(app, ctx.db);
-  healthRoutes(app, ctx);
+  healthRoutes(app, ctx, options.readiness);
   sessionRoutes(app, ctx);
   personRoutes(app, ctx);
   reportRoutes(app, ctx);
@@ -91,11 +124,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   const serveWeb = options.serveWeb ?? existsSync(WEB_DIST);
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+    // wildcard: files are looked up per request, so a rebuild is served without a restart.
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: true });
   }
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !serveWeb || req.method !== 'GET') {
-      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+      return reply
+        .code(404)
+        .send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
     }
     return reply.sendFile('index.html'); // the web app's own routes
   });

@@ -18,19 +18,24 @@ export class ConfigError extends Error {}
 export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
   const problems: string[] = [];
   const databaseUrl = env['DATABASE_URL'] || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   const port = Number(env['PORT'] ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT "${env['PORT']}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT "${env['PORT']}" is not a port number`);
   const rulePack = env['IMOS_RULE_PACK'] ?? 'us';
   if (!(RULE_PACK_IDS as readonly string[]).includes(rulePack) && !rulePack.endsWith('.json')) {
     problems.push(`IMOS_RULE_PACK "${rulePack}" is not one of ${RULE_PACK_IDS.join(', ')} or a .json file`);
   }
   const asOf = env['IMOS_AS_OF'] || undefined;
-  if (asOf && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) problems.push(`IMOS_AS_OF "${asOf}" must be a date YYYY-MM-DD`);
+  if (asOf && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+    problems.push(`IMOS_AS_OF "${asOf}" must be a date YYYY-MM-DD`);
   const demoPeople = Number(env['IMOS_DEMO_PEOPLE'] ?? 10_000);
-  if (!Number.isInteger(demoPeople) || demoPeople < 0) problems.push(`IMOS_DEMO_PEOPLE "${env['IMOS_DEMO_PEOPLE']}" must be a whole number`);
+  if (!Number.isInteger(demoPeople) || demoPeople < 0)
+    problems.push(`IMOS_DEMO_PEOPLE "${env['IMOS_DEMO_PEOPLE']}" must be a whole number`);
   const demoPassword = env['IMOS_DEMO_PASSWORD'] || undefined;
-  if (demoPassword !== undefined && demoPassword.length < 12) problems.push('IMOS_DEMO_PASSWORD must have at least 12 characters');
+  if (demoPassword !== undefined && demoPassword.length < 12)
+    problems.push('IMOS_DEMO_PASSWORD must have at least 12 characters');
   if (problems.length > 0) throw new ConfigError(`Configuration is invalid:\n  - ${problems.join('\n  - ')}`);
   return {
     databaseUrl,

@@ -49,8 +49,19 @@ export async function importFeedFiles(
 }
 
 /** Imports records submitted through the API (already split into fields). */
-export async function importSubmitted(ctx: AppContext, records: AsyncIterable<IncomingRecord> | Iterable<IncomingRecord>, source: string, format: string): Promise<FeedImportResult> {
-  const summary = await importRecords(ctx.db, ctx.resolver, toAsync(records), { source, file: null, format });
+export async function importSubmitted(
+  ctx: AppContext,
+  records: AsyncIterable<IncomingRecord> | Iterable<IncomingRecord>,
+  source: string,
+  format: string,
+  header?: () => string | null,
+): Promise<FeedImportResult> {
+  const summary = await importRecords(ctx.db, ctx.resolver, toAsync(records), {
+    source,
+    file: null,
+    format,
+    ...(header ? { header } : {}),
+  });
   const [result] = await finish(ctx, [summary], [null]);
   return result!;
 }
@@ -67,7 +78,11 @@ async function finish(
 ): Promise<FeedImportResult[]> {
   const affected = new Set<string>();
   for (const s of summaries) for (const p of s.affectedPersonIds) affected.add(p);
-  const stays = await recomputeStays(ctx.db, affected, { pack: ctx.pack, asOf: ctx.asOf(), ...(onRecompute ? { onProgress: onRecompute } : {}) });
+  const stays = await recomputeStays(ctx.db, affected, {
+    pack: ctx.pack,
+    asOf: ctx.asOf(),
+    ...(onRecompute ? { onProgress: onRecompute } : {}),
+  });
   return summaries.map(({ affectedPersonIds, ...rest }, i) => ({
     ...rest,
     file: files[i] ?? null,

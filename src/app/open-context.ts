@@ -16,7 +16,11 @@ export async function openContext(config: Config, role: string): Promise<OpenedC
   const pack = loadRulePack(config.rulePack);
   const lock = !config.databaseUrl && !config.ephemeral ? acquireDataFolder(config.dataDir, { role }) : null;
   try {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ephemeral: config.ephemeral });
+    const db = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      ephemeral: config.ephemeral,
+    });
     const asOf = config.asOf;
     return {
       db,

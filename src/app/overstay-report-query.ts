@@ -1,4 +1,12 @@
-import { classifyForReport, groupOf, overstayReport, type OverstayReport, type OverstayReportOptions, type ReportCell, type ReportStay } from '../core/reports/overstay-report.js';
+import {
+  classifyForReport,
+  groupOf,
+  overstayReport,
+  type OverstayReport,
+  type OverstayReportOptions,
+  type ReportCell,
+  type ReportStay,
+} from '../core/reports/overstay-report.js';
 import type { StayOutcome } from '../core/stays/stay.js';
 import type { Database } from '../store/database.js';
 
@@ -47,7 +55,10 @@ export interface OverstayReportResult extends OverstayReport {
   readonly coverageNote: string;
 }
 
-export async function runOverstayReport(db: Database, options: OverstayReportOptions): Promise<OverstayReportResult> {
+export async function runOverstayReport(
+  db: Database,
+  options: OverstayReportOptions,
+): Promise<OverstayReportResult> {
   const rows = await staysEndingIn(db, options.from, options.to);
   const report = overstayReport(rows.map(toReportStay), options);
   const coverage = await db.session((s) =>
@@ -60,7 +71,9 @@ export async function runOverstayReport(db: Database, options: OverstayReportOpt
   const missing = ['air', 'sea', 'land'].filter((c) => !present.has(c));
   const coverageNote =
     `Departures are counted from the channels with evidence: ${coverage.map((c) => `${c.channel} (${c.departures})`).join(', ') || 'none'}.` +
-    (missing.length > 0 ? ` No ${missing.join(' or ')} departure feed: those departures cannot be seen, so their stays may show as suspected in-country overstays.` : '') +
+    (missing.length > 0
+      ? ` No ${missing.join(' or ')} departure feed: those departures cannot be seen, so their stays may show as suspected in-country overstays.`
+      : '') +
     ' Land departures are covered only where a partner country feed exists.';
   return { ...report, coverage, coverageNote };
 }
@@ -81,7 +94,11 @@ export interface DrillDownStay {
 /** The stays behind one figure of the report: which persons, and the rule that decided each. */
 export async function drillDown(
   db: Database,
-  options: OverstayReportOptions & { readonly group?: string | undefined; readonly cell?: ReportCell | undefined; readonly limit?: number },
+  options: OverstayReportOptions & {
+    readonly group?: string | undefined;
+    readonly cell?: ReportCell | undefined;
+    readonly limit?: number;
+  },
 ): Promise<{ total: number; stays: DrillDownStay[] }> {
   const rows = await staysEndingIn(db, options.from, options.to);
   const out: DrillDownStay[] = [];
@@ -105,6 +122,10 @@ export async function drillDown(
       rule: r.rule,
     });
   }
-  out.sort((a, b) => (a.authorizedUntil ?? '').localeCompare(b.authorizedUntil ?? '') || a.personId.localeCompare(b.personId));
+  out.sort(
+    (a, b) =>
+      (a.authorizedUntil ?? '').localeCompare(b.authorizedUntil ?? '') ||
+      a.personId.localeCompare(b.personId),
+  );
   return { total: out.length, stays: out.slice(0, options.limit ?? 500) };
 }

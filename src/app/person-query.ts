@@ -40,7 +40,10 @@ const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x
 export async function getPerson(db: Database, id: string): Promise<PersonView | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   return db.session(async (s) => {
-    const [person] = await s.query<{ id: string; merged_into: string | null }>('select id::text as id, merged_into::text as merged_into from person where id = $1', [id]);
+    const [person] = await s.query<{ id: string; merged_into: string | null }>(
+      'select id::text as id, merged_into::text as merged_into from person where id = $1',
+      [id],
+    );
     if (!person) return null;
     const obs = await s.query<{ id: string; body: Record<string, unknown>; superseded: boolean }>(
       'select id::text as id, body, superseded from observation where person_id = $1 order by event_date, id',
@@ -54,15 +57,26 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
          from stay where person_id = $1 order by seq`,
       [id],
     );
-    const unmatched = await s.query<{ id: string }>('select observation_id::text as id from unmatched_departure where person_id = $1', [id]);
-    const observations = obs.map((o) => ({ ...completeObservation(o.body), id: o.id, superseded: o.superseded }));
+    const unmatched = await s.query<{ id: string }>(
+      'select observation_id::text as id from unmatched_departure where person_id = $1',
+      [id],
+    );
+    const observations = obs.map((o) => ({
+      ...completeObservation(o.body),
+      id: o.id,
+      superseded: o.superseded,
+    }));
     const current = observations.filter((o) => !o.superseded);
     return {
       id: person.id,
       mergedInto: person.merged_into,
       names: uniq(current.map((o) => [o.person.givenNames, o.person.familyNames].filter(Boolean).join(' '))),
       birthDates: uniq(current.map((o) => o.person.birthDate)),
-      documents: uniq(current.map((o) => (o.person.document ? `${o.person.document.issuingCountry} ${o.person.document.number}` : null))),
+      documents: uniq(
+        current.map((o) =>
+          o.person.document ? `${o.person.document.issuingCountry} ${o.person.document.number}` : null,
+        ),
+      ),
       nationalities: uniq(current.map((o) => o.person.nationality)),
       observations,
       stays: stays.map((r) => ({
@@ -131,7 +145,9 @@ export async function searchPersons(db: Database, query: string, limit = 50): Pr
         name: [o.person.givenNames, o.person.familyNames].filter(Boolean).join(' '),
         birthDate: o.person.birthDate,
         nationality: o.person.nationality,
-        document: o.person.document ? `${o.person.document.issuingCountry} ${o.person.document.number}` : null,
+        document: o.person.document
+          ? `${o.person.document.issuingCountry} ${o.person.document.number}`
+          : null,
         matchedOn: r.matched_on,
       };
     });

@@ -5,16 +5,29 @@ import { readConfig, type Config } from '../app/config.js';
 import { importFeedFiles } from '../app/import-feed.js';
 import { openContext, type OpenedContext } from '../app/open-context.js';
 import { drillDown, runOverstayReport } from '../app/overstay-report-query.js';
-import { discardQuarantined, fieldsOf, getQuarantineEntry, listQuarantine, resubmitQuarantined } from '../app/quarantine-service.js';
+import {
+  discardQuarantined,
+  getQuarantineEntry,
+  listQuarantine,
+  resubmitQuarantined,
+} from '../app/quarantine-service.js';
 import { reportToCsv } from '../app/report-csv.js';
 import { reportWindow } from '../api/routes/report-routes.js';
-import { REPORT_CELLS, REPORT_GROUPINGS, type ReportCell, type ReportGrouping } from '../core/reports/overstay-report.js';
+import {
+  REPORT_CELLS,
+  REPORT_GROUPINGS,
+  type ReportCell,
+  type ReportGrouping,
+} from '../core/reports/overstay-report.js';
 import type { FlatRecord } from '../core/observation/flat-columns.js';
-import { writeFeeds } from '../generate/write-feeds.js';
+import { FEED_FILES, writeFeeds } from '../generate/write-feeds.js';
+import cliProgress from 'cli-progress';
 import { serve } from '../server/serve.js';
 import { allPersonIds, recomputeStays } from '../stays/recompute-stays.js';
 import { fileProgress } from './progress.js';
 import { printTable } from './print-table.js';
+
+const FEED_FILE_NAMES = Object.values(FEED_FILES);
 
 interface GlobalOptions {
   databaseUrl?: string;
@@ -26,7 +39,9 @@ interface GlobalOptions {
 const program = new Command();
 program
   .name('imos')
-  .description('ImmigrationOS: stays, departures and overstays with provenance.\nStore: embedded PGlite in ./data unless DATABASE_URL (or --database-url) names a PostgreSQL server.')
+  .description(
+    'ImmigrationOS: stays, departures and overstays with provenance.\nStore: embedded PGlite in ./data unless DATABASE_URL (or --database-url) names a PostgreSQL server.',
+  )
   .option('--database-url <url>', 'PostgreSQL server (default: $DATABASE_URL, else embedded PGlite)')
   .option('--data <dir>', 'PGlite data folder (default: $IMOS_DATA_DIR or ./data)')
   .option('--ephemeral', 'PGlite in memory: nothing is kept after the command')
@@ -74,7 +89,9 @@ program
 
 program
   .command('import')
-  .description('import feed files (CSV or NDJSON, canonical columns: see docs/formats.md); idempotent; bad rows quarantined')
+  .description(
+    'import feed files (CSV or NDJSON, canonical columns: see docs/formats.md); idempotent; bad rows quarantined',
+  )
   .argument('<files...>', 'files to import; several files share one stay recompute')
   .requiredOption('-s, --source <name>', 'the feed these records come from, e.g. i94, apis, partner-ca')
   .option('--json', 'print the summary as JSON')
@@ -82,7 +99,9 @@ program
     await withContext(async (ctx) => {
       const progress = fileProgress(files);
       const started = Date.now();
-      const results = await importFeedFiles(ctx, files, o.source, (p) => progress.update(p.file, p.rows, p.bytesRead));
+      const results = await importFeedFiles(ctx, files, o.source, (p) =>
+        progress.update(p.file, p.rows, p.bytesRead),
+      );
       progress.stop();
       const seconds = (Date.now() - started) / 1000;
       if (o.json) return console.log(JSON.stringify(results, null, 2));
@@ -95,14 +114,19 @@ program
       }
       const rows = results.reduce((n, r) => n + r.rowsRead, 0);
       const quarantined = results.reduce((n, r) => n + r.rowsQuarantined, 0);
-      console.log(`${results.reduce((n, r) => n + r.staysRecomputed, 0)} stays recomputed; ${rows} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} rows/s)`);
-      if (quarantined > 0) console.log(`${quarantined} rows quarantined: see them with \`imos quarantine list\``);
+      console.log(
+        `${results.reduce((n, r) => n + r.staysRecomputed, 0)} stays recomputed; ${rows} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} rows/s)`,
+      );
+      if (quarantined > 0)
+        console.log(`${quarantined} rows quarantined: see them with \`imos quarantine list\``);
     });
   });
 
 program
   .command('generate')
-  .description('write a deterministic synthetic population (feeds + ground truth); every name and number is fake')
+  .description(
+    'write a deterministic synthetic population (feeds + ground truth); every name and number is fake',
+  )
   .requiredOption('--people <n>', 'number of persons')
   .option('--seed <s>', 'random seed', '1')
   .option('--noise <level>', 'noise level: 0 none, 1 the documented default rates, 2 double', '1')
@@ -111,54 +135,103 @@ program
     const people = Number(o.people);
     const seed = Number(o.seed);
     const noise = Number(o.noise);
-    if (!Number.isInteger(people) || people < 1) throw new Error(`--people "${o.people}" must be a positive whole number`);
+    if (!Number.isInteger(people) || people < 1)
+      throw new Error(`--people "${o.people}" must be a positive whole number`);
     if (!Number.isInteger(seed)) throw new Error(`--seed "${o.seed}" must be a whole number`);
     if (!(noise >= 0 && noise <= 5)) throw new Error(`--noise "${o.noise}" must be between 0 and 5`);
-    const summary = await writeFeeds(o.out, { people, seed, noise });
-    console.log(JSON.stringify(summary, null, 2));
+    const bar = new cliProgress.SingleBar(
+      { format: 'generate |{bar}| {value}/{total} persons', stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
+    if (process.stderr.isTTY) bar.start(people, 0);
+    const summary = await writeFeeds(o.out, { people, seed, noise }, (n) => bar.update(n));
+    bar.stop();
+    console.log(
+      `${summary.observations} observations for ${summary.counts.people} synthetic persons written to ${o.out}`,
+    );
+    console.log(
+      `feeds: ${FEED_FILE_NAMES.join(', ')}; ground truth: truth-records.csv, truth-stays.csv; noise log: noise.csv; manifest.json`,
+    );
   });
 
 const report = program.command('report').description('reports');
 report
   .command('overstay')
-  .description('the Entry/Exit overstay report: expected departures, out-of-country and suspected in-country overstays')
-  .option('--from <date>', 'first day of the period whose authorized stays ended (default: start of the last full fiscal year)')
+  .description(
+    'the Entry/Exit overstay report: expected departures, out-of-country and suspected in-country overstays',
+  )
+  .option(
+    '--from <date>',
+    'first day of the period whose authorized stays ended (default: start of the last full fiscal year)',
+  )
   .option('--to <date>', 'last day of the period (default: end of the last full fiscal year)')
   .addOption(new Option('--by <grouping>', 'rows by').choices(REPORT_GROUPINGS).default('nationality'))
   .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'))
   .option('--drill <cell>', `list the stays behind a figure: one of ${REPORT_CELLS.join(', ')}`)
   .option('--group <group>', 'with --drill: only this row (a country code or class)')
-  .action(async (o: { from?: string; to?: string; by: ReportGrouping; format: string; drill?: string; group?: string }) => {
-    await withContext(async (ctx) => {
-      const window = reportWindow({ ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}), by: o.by }, ctx.asOf());
-      if (o.drill) {
-        if (!(REPORT_CELLS as readonly string[]).includes(o.drill)) throw new Error(`--drill must be one of ${REPORT_CELLS.join(', ')}`);
-        const d = await drillDown(ctx.db, { ...window, cell: o.drill as ReportCell, group: o.group, limit: 10_000 });
-        if (o.format === 'json') return console.log(JSON.stringify(d, null, 2));
-        printTable(d.stays.map((s) => ({ person: s.personId, group: s.group, class: s.classOfAdmission, until: s.authorizedUntil, departed: s.departedOn, days: s.daysOverstay, rule: s.rule })));
-        return console.log(`${d.total} stays`);
-      }
-      const r = await runOverstayReport(ctx.db, window);
-      if (o.format === 'json') return console.log(JSON.stringify(r, null, 2));
-      if (o.format === 'csv') return process.stdout.write(reportToCsv(r));
-      console.log(`Overstay report: authorized stays ending ${window.from} to ${window.to}, as of ${window.asOf}, by ${window.by}`);
-      printTable(
-        [...r.rows, r.total].map((x) => ({
-          [window.by]: x.group,
-          'expected departures': x.expectedDepartures,
-          'out-of-country overstays': x.outOfCountryOverstays,
-          'suspected in-country overstays': x.suspectedInCountryOverstays,
-          'total overstays': x.totalOverstays,
-          'total overstay rate %': x.totalOverstayRate.toFixed(2),
-          'in-country rate %': x.suspectedInCountryOverstayRate.toFixed(2),
-          unresolved: x.unresolved,
-        })),
-      );
-      console.log(r.coverageNote);
-    });
-  });
+  .action(
+    async (o: {
+      from?: string;
+      to?: string;
+      by: ReportGrouping;
+      format: string;
+      drill?: string;
+      group?: string;
+    }) => {
+      await withContext(async (ctx) => {
+        const window = reportWindow(
+          { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}), by: o.by },
+          ctx.asOf(),
+        );
+        if (o.drill) {
+          if (!(REPORT_CELLS as readonly string[]).includes(o.drill))
+            throw new Error(`--drill must be one of ${REPORT_CELLS.join(', ')}`);
+          const d = await drillDown(ctx.db, {
+            ...window,
+            cell: o.drill as ReportCell,
+            group: o.group,
+            limit: 10_000,
+          });
+          if (o.format === 'json') return console.log(JSON.stringify(d, null, 2));
+          printTable(
+            d.stays.map((s) => ({
+              person: s.personId,
+              group: s.group,
+              class: s.classOfAdmission,
+              until: s.authorizedUntil,
+              departed: s.departedOn,
+              days: s.daysOverstay,
+              rule: s.rule,
+            })),
+          );
+          return console.log(`${d.total} stays`);
+        }
+        const r = await runOverstayReport(ctx.db, window);
+        if (o.format === 'json') return console.log(JSON.stringify(r, null, 2));
+        if (o.format === 'csv') return process.stdout.write(reportToCsv(r));
+        console.log(
+          `Overstay report: authorized stays ending ${window.from} to ${window.to}, as of ${window.asOf}, by ${window.by}`,
+        );
+        printTable(
+          [...r.rows, r.total].map((x) => ({
+            [window.by]: x.group,
+            'expected departures': x.expectedDepartures,
+            'out-of-country overstays': x.outOfCountryOverstays,
+            'suspected in-country overstays': x.suspectedInCountryOverstays,
+            'total overstays': x.totalOverstays,
+            'total overstay rate %': x.totalOverstayRate.toFixed(2),
+            'in-country rate %': x.suspectedInCountryOverstayRate.toFixed(2),
+            unresolved: x.unresolved,
+          })),
+        );
+        console.log(r.coverageNote);
+      });
+    },
+  );
 
-const quarantine = program.command('quarantine').description('records that failed validation: list, show, fix and resubmit, discard');
+const quarantine = program
+  .command('quarantine')
+  .description('records that failed validation: list, show, fix and resubmit, discard');
 quarantine
   .command('list')
   .option('--status <status>', 'open, resubmitted or discarded', 'open')
@@ -167,7 +240,9 @@ quarantine
     await withContext(async (ctx) => {
       const { total, entries } = await listQuarantine(ctx, o.status, Number(o.limit));
       for (const e of entries) {
-        console.log(`#${e.id} ${e.source} ${e.file ?? '(api)'}:${e.line ?? '-'} record ${e.sourceRecordId ?? '-'}`);
+        console.log(
+          `#${e.id} ${e.source} ${e.file ?? '(api)'}:${e.line ?? '-'} record ${e.sourceRecordId ?? '-'}`,
+        );
         for (const err of e.errors) console.log(`    ${err.field}: ${err.reason}`);
       }
       console.log(`${total} ${o.status} entries`);
@@ -180,7 +255,7 @@ quarantine
     await withContext(async (ctx) => {
       const e = await getQuarantineEntry(ctx, id);
       if (!e) throw new Error(`no quarantine entry ${id}`);
-      console.log(JSON.stringify({ ...e, fields: fieldsOf(e, await headerOf(ctx, e.importId)) }, null, 2));
+      console.log(JSON.stringify(e, null, 2));
     });
   });
 quarantine
@@ -193,7 +268,7 @@ quarantine
     await withContext(async (ctx) => {
       const e = await getQuarantineEntry(ctx, id);
       if (!e) throw new Error(`no quarantine entry ${id}`);
-      const fields: FlatRecord = { ...fieldsOf(e, await headerOf(ctx, e.importId)) };
+      const fields: FlatRecord = { ...e.fields };
       for (const kv of o.set ?? []) {
         const eq = kv.indexOf('=');
         if (eq < 1) throw new Error(`--set "${kv}" must look like field=value`);
@@ -215,16 +290,11 @@ quarantine
   .requiredOption('--by <name>', 'who (recorded)')
   .action(async (id: string, o: { reason: string; by: string }) => {
     await withContext(async (ctx) => {
-      if (!(await discardQuarantined(ctx, id, o.reason, o.by))) throw new Error(`quarantine entry ${id} is not open`);
+      if (!(await discardQuarantined(ctx, id, o.reason, o.by)))
+        throw new Error(`quarantine entry ${id} is not open`);
       console.log(`#${id} discarded`);
     });
   });
-
-async function headerOf(ctx: OpenedContext, importId: string | null): Promise<string | null> {
-  if (!importId) return null;
-  const [row] = await ctx.db.session((s) => s.query<{ header: string | null }>('select header from import_run where id = $1', [importId]));
-  return row?.header ?? null;
-}
 
 program
   .command('recompute')
@@ -234,7 +304,9 @@ program
       const ids = await allPersonIds(ctx.db);
       const started = Date.now();
       const n = await recomputeStays(ctx.db, ids, { pack: ctx.pack, asOf: ctx.asOf() });
-      console.log(`${n} stays of ${ids.length} persons recomputed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `${n} stays of ${ids.length} persons recomputed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     });
   });
 
@@ -245,7 +317,10 @@ program
   .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
   .action(async (username: string, o: { role: string }) => {
     const password = process.env['IMOS_NEW_PASSWORD'];
-    if (!password) throw new Error('set IMOS_NEW_PASSWORD to the new password (kept out of the shell history and process list)');
+    if (!password)
+      throw new Error(
+        'set IMOS_NEW_PASSWORD to the new password (kept out of the shell history and process list)',
+      );
     if (!isRole(o.role)) throw new Error(`unknown role ${o.role}`);
     const role = o.role;
     await withContext(async (ctx) => {

@@ -7,7 +7,11 @@ export function fileProgress(files: readonly string[]) {
   const started = Date.now();
   const tty = process.stderr.isTTY;
   const bar = new cliProgress.SingleBar(
-    { format: 'import |{bar}| {percentage}% | {rows} rows | {rate} rows/s | {file}', stream: process.stderr, hideCursor: true },
+    {
+      format: 'import |{bar}| {percentage}% | {rows} rows | {rate} rows/s | {file}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let doneBytes = 0;

@@ -3,7 +3,7 @@ import type { SqlSession } from '../store/sql-session.js';
 import { allocateIds } from '../store/allocate-ids.js';
 import type { IdentityResolver, ResolutionInput, ResolutionResult } from './identity-resolver.js';
 
-const byNumericId = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
+const byNumericId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Exact resolution: records sharing a key are one person; a record whose keys reach two stored persons
@@ -55,7 +55,11 @@ export const exactResolver: IdentityResolver = {
     const personIds = roots.map((r) => personOfRoot.get(r)!);
     const affected = new Set(personIds);
 
-    await session.copyFrom('person', ['id'], newIds.map((id) => [id]));
+    await session.copyFrom(
+      'person',
+      ['id'],
+      newIds.map((id) => [id]),
+    );
     const newKeys: [string, string][] = [];
     for (const key of allKeys) {
       if (!known.has(key)) newKeys.push([key, personOfRoot.get(uf.find(`k${key}`))!]);
@@ -66,9 +70,18 @@ export const exactResolver: IdentityResolver = {
       const from = merges.map((m) => m.from);
       const into = merges.map((m) => m.into);
       const pairs = 'select * from unnest($1::bigint[], $2::bigint[]) as m(from_id, into_id)';
-      await session.query(`update person_key k set person_id = m.into_id from (${pairs}) m where k.person_id = m.from_id`, [from, into]);
-      await session.query(`update observation o set person_id = m.into_id from (${pairs}) m where o.person_id = m.from_id`, [from, into]);
-      await session.query(`update person p set merged_into = m.into_id from (${pairs}) m where p.id = m.from_id`, [from, into]);
+      await session.query(
+        `update person_key k set person_id = m.into_id from (${pairs}) m where k.person_id = m.from_id`,
+        [from, into],
+      );
+      await session.query(
+        `update observation o set person_id = m.into_id from (${pairs}) m where o.person_id = m.from_id`,
+        [from, into],
+      );
+      await session.query(
+        `update person p set merged_into = m.into_id from (${pairs}) m where p.id = m.from_id`,
+        [from, into],
+      );
       await session.query('delete from stay where person_id = any($1::bigint[])', [from]);
       await session.query('delete from unmatched_departure where person_id = any($1::bigint[])', [from]);
     }

@@ -4,7 +4,8 @@ import { csvRecords, type CsvRecord } from './csv-lines.js';
 
 async function all(text: string, chunkSize = 3): Promise<CsvRecord[]> {
   async function* chunks() {
-    for (let i = 0; i < text.length; i += chunkSize) yield text.slice(i, i + chunkSize);
+    for (let i = 0; i < text.length; i += chunkSize)
+      yield await Promise.resolve(text.slice(i, i + chunkSize));
   }
   const out: CsvRecord[] = [];
   for await (const r of csvRecords(chunks())) out.push(r);
@@ -35,15 +36,22 @@ describe('csvRecords', () => {
   });
 
   it('gives the same records whatever the chunk size', async () => {
-    const cell = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', 'é', ' ') }), fc.constant(''));
+    const cell = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', 'é', ' ') }),
+      fc.constant(''),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 20 }), async (rows, size) => {
-        const quote = (c: string) => (/[",\n]/.test(c) || c === '' ? `"${c.replace(/"/g, '""')}"` : c);
-        const text = rows.map((r) => r.map(quote).join(',')).join('\n') + '\n';
-        const recs = await all(text, size);
-        expect(recs.map((r) => r.cells)).toEqual(rows);
-        expect(recs.every((r) => r.error === undefined)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 20 }),
+        async (rows, size) => {
+          const quote = (c: string) => (/[",\n]/.test(c) || c === '' ? `"${c.replace(/"/g, '""')}"` : c);
+          const text = rows.map((r) => r.map(quote).join(',')).join('\n') + '\n';
+          const recs = await all(text, size);
+          expect(recs.map((r) => r.cells)).toEqual(rows);
+          expect(recs.every((r) => r.error === undefined)).toBe(true);
+        },
+      ),
     );
   });
 });

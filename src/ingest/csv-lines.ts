@@ -36,7 +36,8 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): Async
     let start = 0;
     for (let rec = scan(carry, 0, false); rec !== null; rec = scan(carry, start, false)) {
       bytes += Buffer.byteLength(carry.slice(start, rec.next));
-      if (rec.raw !== '') yield { cells: rec.cells, raw: rec.raw, line, bytes, ...(rec.error ? { error: rec.error } : {}) };
+      if (rec.raw !== '')
+        yield { cells: rec.cells, raw: rec.raw, line, bytes, ...(rec.error ? { error: rec.error } : {}) };
       line += rec.lineBreaks;
       start = rec.next;
     }
@@ -46,10 +47,16 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): Async
   while (start < carry.length) {
     const rec = scan(carry, start, true)!;
     bytes += Buffer.byteLength(carry.slice(start, rec.next));
-    if (rec.raw !== '') yield { cells: rec.cells, raw: rec.raw, line, bytes, ...(rec.error ? { error: rec.error } : {}) };
+    if (rec.raw !== '')
+      yield { cells: rec.cells, raw: rec.raw, line, bytes, ...(rec.error ? { error: rec.error } : {}) };
     line += rec.lineBreaks;
     start = rec.next;
   }
+}
+
+/** The cells of one CSV record held in a string (e.g. a quarantined line), read leniently. */
+export function splitCsvLine(text: string): string[] {
+  return scan(text, 0, true)?.cells ?? [];
 }
 
 const countLineBreaks = (s: string) => {
@@ -72,7 +79,13 @@ function scan(s: string, start: number, final: boolean): Scanned | null {
         const q = s.indexOf('"', j);
         if (q < 0) {
           if (!final) return null;
-          return { cells, raw: s.slice(start), next: n, lineBreaks: countLineBreaks(s.slice(start)), error: 'a quoted field is never closed' };
+          return {
+            cells,
+            raw: s.slice(start),
+            next: n,
+            lineBreaks: countLineBreaks(s.slice(start)),
+            error: 'a quoted field is never closed',
+          };
         }
         if (q + 1 >= n && !final) return null;
         value += s.slice(j, q);
@@ -113,6 +126,12 @@ function scan(s: string, start: number, final: boolean): Scanned | null {
     if (nl < 0 && !final) return null;
     const end = nl < 0 ? n : nl;
     const raw = s.slice(start, end).replace(/\r$/, '');
-    return { cells, raw, next: nl < 0 ? n : nl + 1, lineBreaks: lineBreaks + (nl < 0 ? 0 : 1), error: `unexpected text after a closing quote in field ${cells.length}` };
+    return {
+      cells,
+      raw,
+      next: nl < 0 ? n : nl + 1,
+      lineBreaks: lineBreaks + (nl < 0 ? 0 : 1),
+      error: `unexpected text after a closing quote in field ${cells.length}`,
+    };
   }
 }

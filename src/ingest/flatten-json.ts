@@ -1,7 +1,13 @@
 import { FLAT_COLUMNS, type FlatRecord } from '../core/observation/flat-columns.js';
 
 const str = (v: unknown): string | undefined =>
-  v === null || v === undefined ? undefined : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  v === null || v === undefined
+    ? undefined
+    : typeof v === 'string'
+      ? v
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : undefined;
 
 /**
  * Accepts a JSON record in flat form (the CSV column names) or in canonical form (docs/formats.md:
@@ -33,7 +39,10 @@ export function flattenJson(obj: Record<string, unknown>): FlatRecord {
       set('doc_country', doc['issuingCountry']);
       set('doc_expiry', doc['expiry']);
     }
-    set('record_id', obj['recordId'] ?? (obj['provenance'] as Record<string, unknown> | undefined)?.['sourceRecordId']);
+    set(
+      'record_id',
+      obj['recordId'] ?? (obj['provenance'] as Record<string, unknown> | undefined)?.['sourceRecordId'],
+    );
     set('admission_number', obj['admissionNumber']);
     set('class_of_admission', obj['classOfAdmission']);
     set('admit_until', obj['admitUntil']);

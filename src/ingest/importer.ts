@@ -56,9 +56,20 @@ const sha128 = (s: string) => hash('sha256', s).slice(0, 32);
 function prepare(rec: IncomingRecord): Prepared {
   const contentHash = contentHashOf(rec);
   const sourceRecordId = rec.fields?.record_id?.trim() || `hash:${contentHash}`;
-  if (rec.fields === null) return { rec, sourceRecordId, contentHash, parsed: { ok: false, errors: [rec.readError ?? { field: '*', reason: 'unreadable' }] } };
+  if (rec.fields === null)
+    return {
+      rec,
+      sourceRecordId,
+      contentHash,
+      parsed: { ok: false, errors: [rec.readError ?? { field: '*', reason: 'unreadable' }] },
+    };
   const r = parseFlatRecord(rec.fields);
-  return { rec, sourceRecordId, contentHash, parsed: r.ok ? { ok: true, body: r.value } : { ok: false, errors: r.errors } };
+  return {
+    rec,
+    sourceRecordId,
+    contentHash,
+    parsed: r.ok ? { ok: true, body: r.value } : { ok: false, errors: r.errors },
+  };
 }
 
 /**
@@ -75,14 +86,21 @@ export async function importRecords(
 ): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 5_000;
   const [run] = await db.session((s) =>
-    s.query<{ id: string }>('insert into import_run (source, file, format) values ($1, $2, $3) returning id::text as id', [
-      options.source,
-      options.file,
-      options.format,
-    ]),
+    s.query<{ id: string }>(
+      'insert into import_run (source, file, format) values ($1, $2, $3) returning id::text as id',
+      [options.source, options.file, options.format],
+    ),
   );
   const importId = run!.id;
-  const totals = { rowsRead: 0, rowsNew: 0, rowsUnchanged: 0, rowsSuperseded: 0, rowsQuarantined: 0, personsCreated: 0, merges: 0 };
+  const totals = {
+    rowsRead: 0,
+    rowsNew: 0,
+    rowsUnchanged: 0,
+    rowsSuperseded: 0,
+    rowsQuarantined: 0,
+    personsCreated: 0,
+    merges: 0,
+  };
   const affected = new Set<string>();
 
   let batch: Prepared[] = [];
@@ -140,17 +158,37 @@ export async function importRecords(
     s.query(
       `update import_run set finished_at = now(), status = $2, header = $3, rows_read = $4, rows_new = $5, rows_unchanged = $6,
        rows_superseded = $7, rows_quarantined = $8 where id = $1`,
-      [importId, status, options.header?.() ?? null, totals.rowsRead, totals.rowsNew, totals.rowsUnchanged, totals.rowsSuperseded, totals.rowsQuarantined],
+      [
+        importId,
+        status,
+        options.header?.() ?? null,
+        totals.rowsRead,
+        totals.rowsNew,
+        totals.rowsUnchanged,
+        totals.rowsSuperseded,
+        totals.rowsQuarantined,
+      ],
     ),
   );
   return { importId, ...totals, affectedPersonIds: affected };
 }
 
-async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: ImportOptions, importId: string, batch: readonly Prepared[]) {
+async function writeBatch(
+  s: SqlSession,
+  resolver: IdentityResolver,
+  options: ImportOptions,
+  importId: string,
+  batch: readonly Prepared[],
+) {
   const source = options.source;
   // Imports of one source take turns, so "one current version per record" holds across processes.
   await s.query('select pg_advisory_xact_lock(hashtext($1))', [source]);
-  const versions = await s.query<{ source_record_id: string; content_hash: string; id: string; current: boolean }>(
+  const versions = await s.query<{
+    source_record_id: string;
+    content_hash: string;
+    id: string;
+    current: boolean;
+  }>(
     `select source_record_id, content_hash, id::text as id, superseded_by is null as current
        from raw_record where source = $1 and source_record_id = any($2::text[])`,
     [source, batch.map((p) => p.sourceRecordId)],
@@ -196,7 +234,9 @@ async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: Im
 
   const affected = new Set<string>();
   const rawIds = await allocateIds(s, 'raw_record_id_seq', accepted.length);
-  const superseded = accepted.flatMap((a, i) => (a.supersedes === null ? [] : [{ old: a.supersedes, by: rawIds[i]! }]));
+  const superseded = accepted.flatMap((a, i) =>
+    a.supersedes === null ? [] : [{ old: a.supersedes, by: rawIds[i]! }],
+  );
   if (superseded.length > 0) {
     const oldIds = superseded.map((x) => x.old);
     await s.query(
@@ -212,7 +252,15 @@ async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: Im
   await s.copyFrom(
     'raw_record',
     ['id', 'source', 'source_record_id', 'content_hash', 'import_id', 'line', 'content'],
-    accepted.map((a, i) => [rawIds[i], source, a.p.sourceRecordId, a.p.contentHash, importId, a.p.rec.line, a.p.rec.content]),
+    accepted.map((a, i) => [
+      rawIds[i],
+      source,
+      a.p.sourceRecordId,
+      a.p.contentHash,
+      importId,
+      a.p.rec.line,
+      a.p.rec.content,
+    ]),
   );
 
   const resolution = await resolver.resolve(
@@ -230,7 +278,7 @@ async function writeBatch(s: SqlSession, resolver: IdentityResolver, options: Im
       const observation: Observation = {
         ...a.body,
         provenance: { source, sourceRecordId: a.p.sourceRecordId, rawRecordId: rawIds[i]! },
-      } as Observation;
+      };
       return [
         obsIds[i],
         rawIds[i],

@@ -15,7 +15,10 @@ export function formatOfFile(path: string): FeedFormat | null {
 const KNOWN = new Set<string>(FLAT_COLUMNS);
 
 /** Streams a CSV feed: one record at a time, with its raw line; the header is checked first. */
-export async function* readCsv(input: string | Readable, onHeader?: (header: string) => void): AsyncGenerator<IncomingRecord> {
+export async function* readCsv(
+  input: string | Readable,
+  onHeader?: (header: string) => void,
+): AsyncGenerator<IncomingRecord> {
   const path = typeof input === 'string' ? input : 'request body';
   const stream = typeof input === 'string' ? createReadStream(input, { highWaterMark: 1 << 20 }) : input;
   let columns: FlatColumn[] | null = null;
@@ -23,7 +26,10 @@ export async function* readCsv(input: string | Readable, onHeader?: (header: str
     if (columns === null) {
       const names = rec.cells.map((c) => c.trim().toLowerCase());
       const unknown = names.filter((c) => !KNOWN.has(c));
-      if (unknown.length > 0) throw new FeedError(`${path}: unknown column(s) ${unknown.join(', ')}; expected columns from: ${FLAT_COLUMNS.join(', ')}`);
+      if (unknown.length > 0)
+        throw new FeedError(
+          `${path}: unknown column(s) ${unknown.join(', ')}; expected columns from: ${FLAT_COLUMNS.join(', ')}`,
+        );
       if (!names.includes('kind')) throw new FeedError(`${path}: the header has no "kind" column`);
       columns = names as FlatColumn[];
       onHeader?.(rec.raw);
@@ -33,7 +39,11 @@ export async function* readCsv(input: string | Readable, onHeader?: (header: str
     if (rec.error !== undefined) {
       yield { ...base, fields: null, readError: { field: '*', reason: rec.error } };
     } else if (rec.cells.length !== columns.length) {
-      yield { ...base, fields: null, readError: { field: '*', reason: `expected ${columns.length} columns, found ${rec.cells.length}` } };
+      yield {
+        ...base,
+        fields: null,
+        readError: { field: '*', reason: `expected ${columns.length} columns, found ${rec.cells.length}` },
+      };
     } else {
       const fields: FlatRecord = {};
       for (let i = 0; i < columns.length; i++) fields[columns[i]!] = rec.cells[i]!;
@@ -44,7 +54,10 @@ export async function* readCsv(input: string | Readable, onHeader?: (header: str
 
 /** Streams an NDJSON feed: one JSON object per line, flat or canonical form. */
 export async function* readNdjson(input: string | Readable): AsyncGenerator<IncomingRecord> {
-  const lines = createInterface({ input: typeof input === 'string' ? createReadStream(input) : input, crlfDelay: Infinity });
+  const lines = createInterface({
+    input: typeof input === 'string' ? createReadStream(input) : input,
+    crlfDelay: Infinity,
+  });
   let line = 0;
   let bytes = 0;
   for await (const text of lines) {
@@ -55,11 +68,23 @@ export async function* readNdjson(input: string | Readable): AsyncGenerator<Inco
     try {
       obj = JSON.parse(text);
     } catch (err) {
-      yield { line, content: text, fields: null, readError: { field: '*', reason: `not valid JSON: ${(err as Error).message}` }, bytesRead: bytes };
+      yield {
+        line,
+        content: text,
+        fields: null,
+        readError: { field: '*', reason: `not valid JSON: ${(err as Error).message}` },
+        bytesRead: bytes,
+      };
       continue;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      yield { line, content: text, fields: null, readError: { field: '*', reason: 'a line must be a JSON object' }, bytesRead: bytes };
+      yield {
+        line,
+        content: text,
+        fields: null,
+        readError: { field: '*', reason: 'a line must be a JSON object' },
+        bytesRead: bytes,
+      };
       continue;
     }
     yield { line, content: text, fields: flattenJson(obj as Record<string, unknown>), bytesRead: bytes };

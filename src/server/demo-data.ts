@@ -9,8 +9,14 @@ export const DEMO_SEED = 2026;
 export const DEMO_SOURCE = 'demo-synthetic';
 
 /** Loads a synthetic demo population (every name and number fake) into an empty store. */
-export async function loadDemoData(ctx: AppContext, people: number, log: (msg: string) => void): Promise<boolean> {
-  const [row] = await ctx.db.session((s) => s.query<{ n: number }>('select count(*)::int as n from raw_record'));
+export async function loadDemoData(
+  ctx: AppContext,
+  people: number,
+  log: (msg: string) => void,
+): Promise<boolean> {
+  const [row] = await ctx.db.session((s) =>
+    s.query<{ n: number }>('select count(*)::int as n from raw_record'),
+  );
   if ((row?.n ?? 0) > 0 || people === 0) return false;
   const dir = mkdtempSync(join(tmpdir(), 'imos-demo-'));
   try {
@@ -20,7 +26,9 @@ export async function loadDemoData(ctx: AppContext, people: number, log: (msg: s
     const results = await importFeedFiles(ctx, files, DEMO_SOURCE);
     const rows = results.reduce((n, r) => n + r.rowsNew, 0);
     const quarantined = results.reduce((n, r) => n + r.rowsQuarantined, 0);
-    log(`Demo data: ${people} synthetic persons, ${rows} records imported, ${quarantined} quarantined, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `Demo data: ${people} synthetic persons, ${rows} records imported, ${quarantined} quarantined, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     return true;
   } finally {
     rmSync(dir, { recursive: true, force: true });

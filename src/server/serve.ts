@@ -8,26 +8,38 @@ import { loadDemoData } from './demo-data.js';
  * Runs the platform: API and web app on one port. On a fresh store it creates one demo account per role
  * (printed once) and, once listening, loads the synthetic demo population, so the page is usable at once.
  */
-export async function serve(config: Config, log: (msg: string) => void = console.log): Promise<{ url: string; close(): Promise<void> }> {
+export async function serve(
+  config: Config,
+  log: (msg: string) => void = console.log,
+): Promise<{ url: string; close(): Promise<void> }> {
   const ctx = await openContext(config, 'server');
   const accounts = await ensureDemoAccounts(ctx.db, config.demoPassword);
-  const app = await buildApp(ctx, { logger: process.env['IMOS_LOG'] === '1' });
+  let demo: 'loading' | 'loaded' | 'none' | 'failed' = config.demoPeople > 0 ? 'loading' : 'none';
+  const app = await buildApp(ctx, { logger: process.env['IMOS_LOG'] === '1', readiness: () => ({ demo }) });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   ctx.announce(url);
-  log(`ImmigrationOS is running at ${url}  (API docs: ${url}/docs; store: ${ctx.db.engine === 'pglite' ? (config.ephemeral ? 'PGlite in memory' : `PGlite in ${config.dataDir}/`) : 'PostgreSQL'})`);
+  log(
+    `ImmigrationOS is running at ${url}  (API docs: ${url}/docs; store: ${ctx.db.engine === 'pglite' ? (config.ephemeral ? 'PGlite in memory' : `PGlite in ${config.dataDir}/`) : 'PostgreSQL'})`,
+  );
   if (accounts.length > 0) {
     log('Demo accounts (shown once; every record in the demo is synthetic):');
     for (const a of accounts) log(`  ${a.role.padEnd(10)} ${a.username.padEnd(16)} ${a.password}`);
   }
-  const demo = loadDemoData(ctx, config.demoPeople, log).catch((err: unknown) => log(`Demo data could not be loaded: ${(err as Error).message}`));
+  const demoLoad = loadDemoData(ctx, config.demoPeople, log).then(
+    (loaded) => void (demo = loaded ? 'loaded' : 'none'),
+    (err: unknown) => {
+      demo = 'failed';
+      log(`Demo data could not be loaded: ${(err as Error).message}`);
+    },
+  );
   let closed = false;
   return {
     url,
     async close() {
       if (closed) return;
       closed = true;
-      await demo;
+      await demoLoad;
       await app.close();
       await ctx.close();
     },

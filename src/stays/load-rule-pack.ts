@@ -6,7 +6,9 @@ export const RULE_PACK_IDS = ['us', 'schengen'] as const;
 
 /** Loads a rule pack from rules/<id>.json (or a path), validated; a bad pack stops the start with its errors. */
 export function loadRulePack(idOrPath: string): RulePack {
-  const path = idOrPath.endsWith('.json') ? idOrPath : fileURLToPath(new URL(`../../rules/${idOrPath}.json`, import.meta.url));
+  const path = idOrPath.endsWith('.json')
+    ? idOrPath
+    : fileURLToPath(new URL(`../../rules/${idOrPath}.json`, import.meta.url));
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

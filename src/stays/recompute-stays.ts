@@ -13,16 +13,34 @@ export interface RecomputeOptions {
 }
 
 const STAY_COLUMNS = [
-  'person_id', 'seq', 'admission_id', 'admitted_on', 'class_of_admission', 'port', 'nationality', 'authorized_until',
-  'departed_on', 'departure_channel', 'departure_inferred', 'departure_observation_id', 'outcome', 'days_overstay',
-  'rule', 'explanation', 'evidence',
+  'person_id',
+  'seq',
+  'admission_id',
+  'admitted_on',
+  'class_of_admission',
+  'port',
+  'nationality',
+  'authorized_until',
+  'departed_on',
+  'departure_channel',
+  'departure_inferred',
+  'departure_observation_id',
+  'outcome',
+  'days_overstay',
+  'rule',
+  'explanation',
+  'evidence',
 ] as const;
 
 /**
  * Replaces the stays of the given persons with a fresh computation from their current (not superseded)
  * facts. Stays are derived state: this can run at any time, any number of times, with the same result.
  */
-export async function recomputeStays(db: Database, personIds: Iterable<string>, options: RecomputeOptions): Promise<number> {
+export async function recomputeStays(
+  db: Database,
+  personIds: Iterable<string>,
+  options: RecomputeOptions,
+): Promise<number> {
   const ids = [...personIds];
   const chunkSize = options.chunkSize ?? 5_000;
   let stays = 0;
@@ -47,9 +65,23 @@ export async function recomputeStays(db: Database, personIds: Iterable<string>, 
         const result = computeStays(observations, options.pack, options.asOf);
         result.stays.forEach((st, seq) => {
           stayRows.push([
-            personId, seq, st.admissionId, st.admittedOn, st.classOfAdmission, st.port, st.nationality, st.authorizedUntil,
-            st.departure?.date ?? null, st.departure?.channel ?? null, st.departure?.inferred ?? false,
-            st.departure?.observationId ?? null, st.outcome, st.daysOverstay, st.rule, st.explanation, st.evidence,
+            personId,
+            seq,
+            st.admissionId,
+            st.admittedOn,
+            st.classOfAdmission,
+            st.port,
+            st.nationality,
+            st.authorizedUntil,
+            st.departure?.date ?? null,
+            st.departure?.channel ?? null,
+            st.departure?.inferred ?? false,
+            st.departure?.observationId ?? null,
+            st.outcome,
+            st.daysOverstay,
+            st.rule,
+            st.explanation,
+            st.evidence,
           ]);
         });
         for (const id of result.unmatchedDepartureIds) unmatchedRows.push([id, personId]);
@@ -67,6 +99,8 @@ export async function recomputeStays(db: Database, personIds: Iterable<string>, 
 
 /** Every person in the store (for a full recompute after a rule change). */
 export async function allPersonIds(db: Database): Promise<string[]> {
-  const rows = await db.session((s) => s.query<{ id: string }>('select id::text as id from person where merged_into is null order by id'));
+  const rows = await db.session((s) =>
+    s.query<{ id: string }>('select id::text as id from person where merged_into is null order by id'),
+  );
   return rows.map((r) => r.id);
 }

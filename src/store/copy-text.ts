@@ -16,12 +16,16 @@ function encodeValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (Array.isArray(v)) return escape(`{${v.map((x) => (x === null ? 'NULL' : `"${String(x).replace(/["\\]/g, '\\$&')}"`)).join(',')}}`);
+  if (Array.isArray(v))
+    return escape(
+      `{${v.map((x) => (x === null ? 'NULL' : `"${String(x as string | number).replace(/["\\]/g, '\\$&')}"`)).join(',')}}`,
+    );
   if (typeof v === 'object') return escape(JSON.stringify(v));
-  return escape(String(v as string));
+  return escape(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
 function escape(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : s;
 }

@@ -13,7 +13,10 @@ export interface LockHolder {
 
 export class DataFolderBusyError extends Error {
   readonly code = 'DATA_FOLDER_BUSY';
-  constructor(readonly dir: string, readonly holder: LockHolder) {
+  constructor(
+    readonly dir: string,
+    readonly holder: LockHolder,
+  ) {
     super(
       `The data folder ${dir} is held by another ImmigrationOS process (${holder.role}, pid ${holder.pid}${holder.url ? `, ${holder.url}` : ''}).\n` +
         `Embedded PGlite allows one process. Use the running server's API${holder.url ? ` (${holder.url}/docs)` : ''}, stop it first, ` +
@@ -31,7 +34,10 @@ const alive = (pid: number) => {
   }
 };
 
-export function acquireDataFolder(dir: string, holder: Omit<LockHolder, 'pid'>): { update(url: string): void; release(): void } {
+export function acquireDataFolder(
+  dir: string,
+  holder: Omit<LockHolder, 'pid'>,
+): { update(url: string): void; release(): void } {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'imos.lock');
   try {

@@ -10,7 +10,9 @@ export async function migrate(db: Database): Promise<number[]> {
     await s.query(
       'create table if not exists schema_migration (version integer primary key, name text not null, applied_at timestamptz not null default now())',
     );
-    const done = new Set((await s.query<{ version: number }>('select version from schema_migration')).map((r) => r.version));
+    const done = new Set(
+      (await s.query<{ version: number }>('select version from schema_migration')).map((r) => r.version),
+    );
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       await s.exec(m.up);

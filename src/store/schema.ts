@@ -80,6 +80,12 @@ export interface DB {
     resolved_at: Timestamp | null;
     resolution: string | null;
   };
-  app_user: { id: Generated<string>; username: string; password_hash: string; role: string; created_at: Timestamp };
+  app_user: {
+    id: Generated<string>;
+    username: string;
+    password_hash: string;
+    role: string;
+    created_at: Timestamp;
+  };
   app_session: { token_hash: string; user_id: string; created_at: Timestamp; expires_at: Timestamp };
 }

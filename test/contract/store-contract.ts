@@ -16,7 +16,11 @@ export const SMALL_FEED = fileURLToPath(new URL('../fixtures/small-feed.csv', im
  * One contract for every store engine (PGlite and PostgreSQL), in the manner of Kysely's dialect suite:
  * the same file, the same counts, the same persons, the same stays, the same report.
  */
-export function describeStoreContract(engine: string, open: () => Promise<Database>, close: (db: Database) => Promise<void>) {
+export function describeStoreContract(
+  engine: string,
+  open: () => Promise<Database>,
+  close: (db: Database) => Promise<void>,
+) {
   describe(`store contract on ${engine}`, () => {
     let db: Database;
     let ctx: AppContext;
@@ -37,8 +41,17 @@ export function describeStoreContract(engine: string, open: () => Promise<Databa
       const weird = 'tab\there\nnew line \\ back ü 名';
       await db.transaction(async (s) => {
         await s.query('create temp table copy_probe (t text, n bigint, a bigint[]) on commit drop');
-        await s.copyFrom('copy_probe', ['t', 'n', 'a'], [[weird, '9007199254740993', ['1', '2']], [null, null, []]]);
-        const rows = await s.query<{ t: string | null; n: string | null; a: string[] }>('select t, n::text as n, a::text[] as a from copy_probe order by t nulls last');
+        await s.copyFrom(
+          'copy_probe',
+          ['t', 'n', 'a'],
+          [
+            [weird, '9007199254740993', ['1', '2']],
+            [null, null, []],
+          ],
+        );
+        const rows = await s.query<{ t: string | null; n: string | null; a: string[] }>(
+          'select t, n::text as n, a::text[] as a from copy_probe order by t nulls last',
+        );
         expect(rows).toEqual([
           { t: weird, n: '9007199254740993', a: ['1', '2'] },
           { t: null, n: null, a: [] },
@@ -48,7 +61,13 @@ export function describeStoreContract(engine: string, open: () => Promise<Databa
 
     it('imports good rows, quarantines bad ones with file, line, field and reason', async () => {
       const [r] = await importFeedFiles(ctx, [SMALL_FEED], 'fixture');
-      expect(r).toMatchObject({ rowsRead: 11, rowsNew: 9, rowsQuarantined: 2, rowsUnchanged: 0, rowsSuperseded: 0 });
+      expect(r).toMatchObject({
+        rowsRead: 11,
+        rowsNew: 9,
+        rowsQuarantined: 2,
+        rowsUnchanged: 0,
+        rowsSuperseded: 0,
+      });
       const q = await listQuarantine(ctx);
       expect(q.total).toBe(2);
       const bad1 = q.entries.find((e) => e.sourceRecordId === 'BAD1')!;
@@ -62,36 +81,63 @@ export function describeStoreContract(engine: string, open: () => Promise<Databa
 
     it('a second import of the same file changes nothing and says so', async () => {
       const [r] = await importFeedFiles(ctx, [SMALL_FEED], 'fixture');
-      expect(r).toMatchObject({ rowsRead: 11, rowsNew: 0, rowsUnchanged: 11, rowsQuarantined: 0, rowsSuperseded: 0 });
-      const [{ n }] = (await db.session((s) => s.query<{ n: number }>('select count(*)::int as n from raw_record'))) as [{ n: number }];
+      expect(r).toMatchObject({
+        rowsRead: 11,
+        rowsNew: 0,
+        rowsUnchanged: 11,
+        rowsQuarantined: 0,
+        rowsSuperseded: 0,
+      });
+      const [{ n }] = (await db.session((s) =>
+        s.query<{ n: number }>('select count(*)::int as n from raw_record'),
+      )) as [{ n: number }];
       expect(n).toBe(9);
       expect((await listQuarantine(ctx)).total).toBe(2);
     });
 
     it('resolves records to persons exactly, following the admission-number chain across a passport renewal', async () => {
-      const [{ n }] = (await db.session((s) => s.query<{ n: number }>('select count(*)::int as n from person where merged_into is null'))) as [{ n: number }];
+      const [{ n }] = (await db.session((s) =>
+        s.query<{ n: number }>('select count(*)::int as n from person where merged_into is null'),
+      )) as [{ n: number }];
       expect(n).toBe(4);
       const hits = await searchPersons(db, 'Z77777777');
       expect(hits).toHaveLength(1);
       const dee = await getPerson(db, hits[0]!.personId);
       expect([...dee!.documents].sort()).toEqual(['IND X44444444', 'IND Z77777777']);
       expect(dee!.stays).toHaveLength(1);
-      expect(dee!.stays[0]).toMatchObject({ outcome: 'departed-on-time', authorizedUntil: '2025-10-04', departedOn: '2025-10-01' });
+      expect(dee!.stays[0]).toMatchObject({
+        outcome: 'departed-on-time',
+        authorizedUntil: '2025-10-04',
+        departedOn: '2025-10-01',
+      });
     });
 
     it('computes each stay with the rule that decided it', async () => {
       const bo = await getPerson(db, (await searchPersons(db, 'Z98765432'))[0]!.personId);
-      expect(bo!.stays[0]).toMatchObject({ outcome: 'suspected-in-country-overstay', authorizedUntil: '2025-05-02', departedOn: null });
+      expect(bo!.stays[0]).toMatchObject({
+        outcome: 'suspected-in-country-overstay',
+        authorizedUntil: '2025-05-02',
+        departedOn: null,
+      });
       expect(bo!.stays[0]!.rule).toMatch(/visa-waiver/);
       const cy = await getPerson(db, (await searchPersons(db, 'Samplewood'))[0]!.personId);
       expect(cy!.stays[0]).toMatchObject({ outcome: 'departed-late', daysOverstay: 19 });
     });
 
     it('reports overstays by nationality like the Entry/Exit Overstay Report', async () => {
-      const r = await runOverstayReport(db, { from: '2024-10-01', to: '2025-09-30', asOf: '2026-11-01', by: 'nationality' });
+      const r = await runOverstayReport(db, {
+        from: '2024-10-01',
+        to: '2025-09-30',
+        asOf: '2026-11-01',
+        by: 'nationality',
+      });
       const row = (g: string) => r.rows.find((x) => x.group === g);
       expect(row('MEX')).toMatchObject({ expectedDepartures: 1, totalOverstays: 0 });
-      expect(row('DEU')).toMatchObject({ expectedDepartures: 1, suspectedInCountryOverstays: 1, totalOverstayRate: 100 });
+      expect(row('DEU')).toMatchObject({
+        expectedDepartures: 1,
+        suspectedInCountryOverstays: 1,
+        totalOverstayRate: 100,
+      });
       expect(row('GBR')).toMatchObject({ expectedDepartures: 1, outOfCountryOverstays: 1 });
       expect(row('IND')).toBeUndefined(); // extended into the next fiscal year
       expect(r.total).toMatchObject({ expectedDepartures: 3, totalOverstays: 2 });
@@ -101,28 +147,76 @@ export function describeStoreContract(engine: string, open: () => Promise<Databa
     it('a fixed quarantined row is resubmitted, imported and leaves the queue', async () => {
       const q = await listQuarantine(ctx);
       const bad2 = q.entries.find((e) => e.sourceRecordId === 'BAD2')!;
-      const still = await resubmitQuarantined(ctx, bad2.id, { record_id: 'BAD2', kind: 'Admission', doc_number: 'X22222222', doc_country: 'ITA', birth_date: '1970-01-01', port: 'JFK', class_of_admission: 'B2' }, 'tester');
-      expect(still).toMatchObject({ ok: false, code: 'STILL_INVALID', errors: [{ field: 'date', reason: 'is required' }] });
+      const still = await resubmitQuarantined(
+        ctx,
+        bad2.id,
+        {
+          record_id: 'BAD2',
+          kind: 'Admission',
+          doc_number: 'X22222222',
+          doc_country: 'ITA',
+          birth_date: '1970-01-01',
+          port: 'JFK',
+          class_of_admission: 'B2',
+        },
+        'tester',
+      );
+      expect(still).toMatchObject({
+        ok: false,
+        code: 'STILL_INVALID',
+        errors: [{ field: 'date', reason: 'is required' }],
+      });
       const fixed = await resubmitQuarantined(
         ctx,
         bad2.id,
-        { record_id: 'BAD2', kind: 'Admission', given_names: 'Fay', family_names: 'Nodateson', doc_number: 'X22222222', doc_country: 'ITA', birth_date: '1970-01-01', port: 'JFK', class_of_admission: 'B2', date: '2025-02-01', admit_until: '2025-08-01' },
+        {
+          record_id: 'BAD2',
+          kind: 'Admission',
+          given_names: 'Fay',
+          family_names: 'Nodateson',
+          doc_number: 'X22222222',
+          doc_country: 'ITA',
+          birth_date: '1970-01-01',
+          port: 'JFK',
+          class_of_admission: 'B2',
+          date: '2025-02-01',
+          admit_until: '2025-08-01',
+        },
         'tester',
       );
       expect(fixed).toMatchObject({ ok: true });
       expect((await listQuarantine(ctx)).total).toBe(1);
       const fay = await getPerson(db, (await searchPersons(db, 'X22222222'))[0]!.personId);
-      expect(fay!.stays[0]).toMatchObject({ outcome: 'suspected-in-country-overstay', authorizedUntil: '2025-08-01' });
+      expect(fay!.stays[0]).toMatchObject({
+        outcome: 'suspected-in-country-overstay',
+        authorizedUntil: '2025-08-01',
+      });
     });
 
     it('changed content under the same record id supersedes the old version, which is kept', async () => {
       const ana = (await searchPersons(db, 'X12345678'))[0]!.personId;
-      const corrected = [{ line: 1, content: 'D1 corrected', fields: { record_id: 'D1', kind: 'Departure', doc_number: 'X12345678', doc_country: 'MEX', birth_date: '1990-04-01', date: '2025-07-20', channel: 'air' } }];
+      const corrected = [
+        {
+          line: 1,
+          content: 'D1 corrected',
+          fields: {
+            record_id: 'D1',
+            kind: 'Departure',
+            doc_number: 'X12345678',
+            doc_country: 'MEX',
+            birth_date: '1990-04-01',
+            date: '2025-07-20',
+            channel: 'air',
+          },
+        },
+      ];
       const { importSubmitted } = await import('../../src/app/import-feed.js');
       const r = await importSubmitted(ctx, corrected, 'fixture', 'api');
       expect(r).toMatchObject({ rowsSuperseded: 1, rowsNew: 0 });
       const person = await getPerson(db, ana);
-      expect(person!.observations.filter((o) => o.kind === 'Departure').map((o) => [o.date, o.superseded])).toEqual([
+      expect(
+        person!.observations.filter((o) => o.kind === 'Departure').map((o) => [o.date, o.superseded]),
+      ).toEqual([
         ['2025-07-01', true],
         ['2025-07-20', false],
       ]);
@@ -136,15 +230,51 @@ export function describeStoreContract(engine: string, open: () => Promise<Databa
       const mk = (id: string, doc: string, adm: string) => ({
         line: 1,
         content: id,
-        fields: { record_id: id, kind: 'Admission', doc_number: doc, doc_country: 'FRA', birth_date: '1960-01-02', date: '2025-01-01', port: 'JFK', class_of_admission: 'B2', admit_until: '2025-06-30', admission_number: adm },
+        fields: {
+          record_id: id,
+          kind: 'Admission',
+          doc_number: doc,
+          doc_country: 'FRA',
+          birth_date: '1960-01-02',
+          date: '2025-01-01',
+          port: 'JFK',
+          class_of_admission: 'B2',
+          admit_until: '2025-06-30',
+          admission_number: adm,
+        },
       });
-      await importSubmitted(ctx, [mk('M1', 'X10000001', '91000000001'), mk('M2', 'X10000002', '91000000002')], 'merge', 'api');
-      const before = [(await searchPersons(db, 'X10000001'))[0]!.personId, (await searchPersons(db, 'X10000002'))[0]!.personId];
+      await importSubmitted(
+        ctx,
+        [mk('M1', 'X10000001', '91000000001'), mk('M2', 'X10000002', '91000000002')],
+        'merge',
+        'api',
+      );
+      const before = [
+        (await searchPersons(db, 'X10000001'))[0]!.personId,
+        (await searchPersons(db, 'X10000002'))[0]!.personId,
+      ];
       expect(before[0]).not.toBe(before[1]);
-      const link = { line: 1, content: 'L', fields: { record_id: 'L1', kind: 'StatusChange', doc_number: 'X10000002', doc_country: 'FRA', birth_date: '1960-01-02', admission_number: '91000000001', date: '2025-03-01', change: 'extension', event: 'filed' } };
+      const link = {
+        line: 1,
+        content: 'L',
+        fields: {
+          record_id: 'L1',
+          kind: 'StatusChange',
+          doc_number: 'X10000002',
+          doc_country: 'FRA',
+          birth_date: '1960-01-02',
+          admission_number: '91000000001',
+          date: '2025-03-01',
+          change: 'extension',
+          event: 'filed',
+        },
+      };
       const r = await importSubmitted(ctx, [link], 'merge', 'api');
       expect(r.merges).toBe(1);
-      const after = [(await searchPersons(db, 'X10000001'))[0]!.personId, (await searchPersons(db, 'X10000002'))[0]!.personId];
+      const after = [
+        (await searchPersons(db, 'X10000001'))[0]!.personId,
+        (await searchPersons(db, 'X10000002'))[0]!.personId,
+      ];
       expect(after[0]).toBe(after[1]);
       const older = before.sort((a, b) => Number(a) - Number(b))[0]!;
       expect(after[0]).toBe(older);

@@ -9,7 +9,11 @@ const IMPORT_ROLES = ['admin', 'supervisor'] as const;
 
 export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Feeds arrive as text; they are streamed record by record like a file.
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['text/csv', 'application/x-ndjson'],
+    { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
 
   app.post<{ Querystring: { source: string }; Body: string }>(
     '/api/imports',
@@ -29,16 +33,27 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (req) => {
       const type = req.headers['content-type']?.split(';')[0]?.trim();
-      if (typeof req.body !== 'string') throw new ApiError('VALIDATION_FAILED', 'send the feed as text/csv or application/x-ndjson');
+      if (typeof req.body !== 'string')
+        throw new ApiError('VALIDATION_FAILED', 'send the feed as text/csv or application/x-ndjson');
       const stream = Readable.from([req.body]);
-      const records = type === 'text/csv' ? readCsv(stream) : readNdjson(stream);
-      return importSubmitted(ctx, records, req.query.source, type === 'text/csv' ? 'csv' : 'ndjson');
+      let header: string | null = null;
+      const records = type === 'text/csv' ? readCsv(stream, (h) => (header = h)) : readNdjson(stream);
+      return importSubmitted(
+        ctx,
+        records,
+        req.query.source,
+        type === 'text/csv' ? 'csv' : 'ndjson',
+        () => header,
+      );
     },
   );
 
   app.get(
     '/api/imports',
-    { config: { allow: IMPORT_ROLES }, schema: { tags: ['imports'], summary: 'Recent import runs with their counts' } },
+    {
+      config: { allow: IMPORT_ROLES },
+      schema: { tags: ['imports'], summary: 'Recent import runs with their counts' },
+    },
     async () => ({
       runs: await ctx.db.session((s) =>
         s.query(

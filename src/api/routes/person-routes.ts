@@ -17,7 +17,10 @@ export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
           type: 'object',
           required: ['q'],
           additionalProperties: false,
-          properties: { q: { type: 'string', minLength: 2, maxLength: 100 }, limit: { type: 'integer', minimum: 1, maximum: 200 } },
+          properties: {
+            q: { type: 'string', minLength: 2, maxLength: 100 },
+            limit: { type: 'integer', minimum: 1, maximum: 200 },
+          },
         },
       },
     },

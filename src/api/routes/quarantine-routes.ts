@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
-import { discardQuarantined, getQuarantineEntry, listQuarantine, resubmitQuarantined } from '../../app/quarantine-service.js';
+import {
+  discardQuarantined,
+  getQuarantineEntry,
+  listQuarantine,
+  resubmitQuarantined,
+} from '../../app/quarantine-service.js';
 import { FLAT_COLUMNS, type FlatRecord } from '../../core/observation/flat-columns.js';
 import { ApiError } from '../api-error.js';
 
@@ -26,12 +31,16 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
       },
     },
-    async (req) => listQuarantine(ctx, req.query.status ?? 'open', req.query.limit ?? 100, req.query.offset ?? 0),
+    async (req) =>
+      listQuarantine(ctx, req.query.status ?? 'open', req.query.limit ?? 100, req.query.offset ?? 0),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/quarantine/:id',
-    { config: { allow: QUARANTINE_ROLES }, schema: { tags: ['quarantine'], summary: 'One quarantined record', params: idParams } },
+    {
+      config: { allow: QUARANTINE_ROLES },
+      schema: { tags: ['quarantine'], summary: 'One quarantined record', params: idParams },
+    },
     async (req) => {
       const entry = await getQuarantineEntry(ctx, req.params.id);
       if (!entry) throw new ApiError('NOT_FOUND', `no quarantine entry ${req.params.id}`);
@@ -55,7 +64,9 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
             fields: {
               type: 'object',
               additionalProperties: false,
-              properties: Object.fromEntries(FLAT_COLUMNS.map((c) => [c, { type: 'string', maxLength: 200 }])),
+              properties: Object.fromEntries(
+                FLAT_COLUMNS.map((c) => [c, { type: 'string', maxLength: 200 }]),
+              ),
             },
           },
         },
@@ -65,7 +76,8 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
       const r = await resubmitQuarantined(ctx, req.params.id, req.body.fields, req.user!.username);
       if (r.ok) return r;
       if (r.code === 'NOT_FOUND') throw new ApiError('NOT_FOUND', `no quarantine entry ${req.params.id}`);
-      if (r.code === 'NOT_OPEN') throw new ApiError('NOT_OPEN', `quarantine entry ${req.params.id} is already resolved`);
+      if (r.code === 'NOT_OPEN')
+        throw new ApiError('NOT_OPEN', `quarantine entry ${req.params.id} is already resolved`);
       throw new ApiError('STILL_INVALID', 'the corrected record is still invalid', r.errors);
     },
   );
@@ -78,7 +90,12 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['quarantine'],
         summary: 'Discard a quarantined record with a reason (it is kept, marked discarded)',
         params: idParams,
-        body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } } },
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } },
+        },
       },
     },
     async (req) => {

@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
 import { drillDown, runOverstayReport } from '../../app/overstay-report-query.js';
-import { REPORT_CELLS, REPORT_GROUPINGS, type ReportCell, type ReportGrouping } from '../../core/reports/overstay-report.js';
+import {
+  REPORT_CELLS,
+  REPORT_GROUPINGS,
+  type ReportCell,
+  type ReportGrouping,
+} from '../../core/reports/overstay-report.js';
 import { reportToCsv } from '../../app/report-csv.js';
 import { ApiError } from '../api-error.js';
 
@@ -33,7 +38,10 @@ interface ReportQuery {
 }
 
 /** Defaults: the last full US fiscal year (October to September) before the as-of date. */
-export function reportWindow(q: ReportQuery, today: string): { from: string; to: string; asOf: string; by: ReportGrouping } {
+export function reportWindow(
+  q: ReportQuery,
+  today: string,
+): { from: string; to: string; asOf: string; by: ReportGrouping } {
   const asOf = q.asOf ?? today;
   const y = Number(asOf.slice(0, 4));
   const fyEndYear = asOf.slice(5) >= '10-01' ? y : y - 1;
@@ -50,7 +58,8 @@ export function reportRoutes(app: FastifyInstance, ctx: AppContext): void {
       config: { allow: ['analyst', 'officer', 'supervisor', 'auditor', 'admin'] },
       schema: {
         tags: ['reports'],
-        summary: 'Entry/Exit overstay report: expected departures, out-of-country and suspected in-country overstays',
+        summary:
+          'Entry/Exit overstay report: expected departures, out-of-country and suspected in-country overstays',
         querystring: reportQuery,
       },
     },
@@ -65,9 +74,19 @@ export function reportRoutes(app: FastifyInstance, ctx: AppContext): void {
     '/api/reports/overstay/stays',
     {
       config: { allow: ['analyst', 'officer', 'supervisor'] },
-      schema: { tags: ['reports'], summary: 'The stays behind one figure of the overstay report (person ids, rule)', querystring: reportQuery },
+      schema: {
+        tags: ['reports'],
+        summary: 'The stays behind one figure of the overstay report (person ids, rule)',
+        querystring: reportQuery,
+      },
     },
-    async (req) => drillDown(ctx.db, { ...reportWindow(req.query, ctx.asOf()), group: req.query.group, cell: req.query.cell, limit: req.query.limit ?? 500 }),
+    async (req) =>
+      drillDown(ctx.db, {
+        ...reportWindow(req.query, ctx.asOf()),
+        group: req.query.group,
+        cell: req.query.cell,
+        limit: req.query.limit ?? 500,
+      }),
   );
 
   app.get<{ Querystring: { from?: string; to?: string } }>(

@@ -4,7 +4,10 @@ import type { AppContext } from '../../app/app-context.js';
 import { ApiError } from '../api-error.js';
 import { SESSION_COOKIE } from '../authorize.js';
 
-const userSchema = { type: 'object', properties: { id: { type: 'string' }, username: { type: 'string' }, role: { type: 'string' } } };
+const userSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' }, username: { type: 'string' }, role: { type: 'string' } },
+};
 
 export function sessionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: { username: string; password: string } }>(
@@ -18,7 +21,10 @@ export function sessionRoutes(app: FastifyInstance, ctx: AppContext): void {
           type: 'object',
           required: ['username', 'password'],
           additionalProperties: false,
-          properties: { username: { type: 'string', maxLength: 64 }, password: { type: 'string', maxLength: 256 } },
+          properties: {
+            username: { type: 'string', maxLength: 64 },
+            password: { type: 'string', maxLength: 256 },
+          },
         },
       },
     },
@@ -37,16 +43,24 @@ export function sessionRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
 
-  app.get('/api/session', { config: { allow: 'public' }, schema: { tags: ['session'], summary: 'Who is signed in' } }, (req) => {
-    if (!req.user) throw new ApiError('UNAUTHENTICATED', 'not signed in');
-    return { user: req.user };
-  });
+  app.get(
+    '/api/session',
+    { config: { allow: 'public' }, schema: { tags: ['session'], summary: 'Who is signed in' } },
+    (req) => {
+      if (!req.user) throw new ApiError('UNAUTHENTICATED', 'not signed in');
+      return { user: req.user };
+    },
+  );
 
-  app.delete('/api/session', { config: { allow: 'public' }, schema: { tags: ['session'], summary: 'Sign out' } }, async (req, reply) => {
-    const token = req.cookies[SESSION_COOKIE];
-    if (token) await closeSession(ctx.db, token);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { signedOut: true };
-  });
+  app.delete(
+    '/api/session',
+    { config: { allow: 'public' }, schema: { tags: ['session'], summary: 'Sign out' } },
+    async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) await closeSession(ctx.db, token);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { signedOut: true };
+    },
+  );
   void userSchema;
 }

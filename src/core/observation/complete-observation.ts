@@ -1,6 +1,13 @@
 import type { Observation, PersonDescriptor } from './observation.js';
 
-const PERSON: PersonDescriptor = { givenNames: null, familyNames: null, birthDate: null, sex: null, nationality: null, document: null };
+const PERSON: PersonDescriptor = {
+  givenNames: null,
+  familyNames: null,
+  birthDate: null,
+  sex: null,
+  nationality: null,
+  document: null,
+};
 const BY_KIND = {
   Admission: { admitUntil: null, durationOfStatus: false, programEndDate: null },
   Departure: { port: null, carrier: null, flight: null },
@@ -13,9 +20,14 @@ const BY_KIND = {
  */
 export function completeObservation(stored: Record<string, unknown>): Observation {
   const kind = stored['kind'] as Observation['kind'];
-  const person = { ...PERSON, ...(stored['person'] as object | undefined) } as PersonDescriptor;
+  const person = { ...PERSON, ...(stored['person'] as object | undefined) };
   const document = person.document ? { expiry: null, ...(person.document as object) } : null;
-  return { admissionNumber: null, ...BY_KIND[kind], ...stored, person: { ...person, document } } as Observation;
+  return {
+    admissionNumber: null,
+    ...BY_KIND[kind],
+    ...stored,
+    person: { ...person, document },
+  } as Observation;
 }
 
 /** The stored form: JSON without null or false fields (see completeObservation). */

@@ -7,14 +7,20 @@ import { parseFlatRecord } from './parse-flat-record.js';
 
 // The published JSON Schema must describe exactly what the parser produces: every example in
 // docs/formats.md is parsed, given provenance, and validated against docs/schemas/observation.schema.json.
-const schema = JSON.parse(readFileSync(new URL('../../../docs/schemas/observation.schema.json', import.meta.url), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(new URL('../../../docs/schemas/observation.schema.json', import.meta.url), 'utf8'),
+) as object;
 const docs = readFileSync(new URL('../../../docs/formats.md', import.meta.url), 'utf8');
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default(ajv);
 const validate = ajv.compile(schema);
 
-const flatExamples = [...docs.matchAll(/```json flat\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as FlatRecord);
-const canonicalExamples = [...docs.matchAll(/```json canonical\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as unknown);
+const flatExamples = [...docs.matchAll(/```json flat\n([\s\S]*?)```/g)].map(
+  (m) => JSON.parse(m[1]!) as FlatRecord,
+);
+const canonicalExamples = [...docs.matchAll(/```json canonical\n([\s\S]*?)```/g)].map(
+  (m) => JSON.parse(m[1]!) as unknown,
+);
 
 describe('observation JSON Schema', () => {
   it('docs/formats.md has an example of each kind in both forms', () => {
@@ -22,14 +28,20 @@ describe('observation JSON Schema', () => {
     expect(canonicalExamples).toHaveLength(3);
   });
 
-  it.each(flatExamples.map((e) => [e.kind, e] as const))('the parsed %s example is valid and equals its canonical form', (_kind, flat) => {
-    const r = parseFlatRecord(flat);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    const observation = { ...r.value, provenance: { source: 'i94', sourceRecordId: flat.record_id, rawRecordId: '1' } };
-    expect(validate(observation), JSON.stringify(validate.errors)).toBe(true);
-    expect(canonicalExamples).toContainEqual(observation);
-  });
+  it.each(flatExamples.map((e) => [e.kind, e] as const))(
+    'the parsed %s example is valid and equals its canonical form',
+    (_kind, flat) => {
+      const r = parseFlatRecord(flat);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      const observation = {
+        ...r.value,
+        provenance: { source: 'i94', sourceRecordId: flat.record_id, rawRecordId: '1' },
+      };
+      expect(validate(observation), JSON.stringify(validate.errors)).toBe(true);
+      expect(canonicalExamples).toContainEqual(observation);
+    },
+  );
 
   it('rejects an observation with a wrong channel', () => {
     const bad = { ...(canonicalExamples[1] as object), channel: 'bus' };

@@ -33,18 +33,29 @@ describe('parseDate', () => {
 
   it('round-trips every calendar date in every accepted form', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
-        const iso = d.toISOString().slice(0, 10);
-        const [y, m, day] = iso.split('-');
-        const mon = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'][Number(m) - 1]!;
-        for (const form of [iso, `${y}${m}${day}`, `${y}/${m}/${day}`, `${day} ${mon} ${y}`]) {
-          expect(parseDate(form)).toEqual({ kind: 'date', value: iso });
-        }
-      }),
+      fc.property(
+        fc.date({
+          min: new Date('1900-01-01T00:00:00Z'),
+          max: new Date('2100-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        (d) => {
+          const iso = d.toISOString().slice(0, 10);
+          const [y, m, day] = iso.split('-');
+          const mon = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'][
+            Number(m) - 1
+          ]!;
+          for (const form of [iso, `${y}${m}${day}`, `${y}/${m}/${day}`, `${day} ${mon} ${y}`]) {
+            expect(parseDate(form)).toEqual({ kind: 'date', value: iso });
+          }
+        },
+      ),
     );
   });
 
   it('never throws on arbitrary text', () => {
-    fc.assert(fc.property(fc.string(), (s) => ['date', 'placeholder', 'invalid'].includes(parseDate(s).kind)));
+    fc.assert(
+      fc.property(fc.string(), (s) => ['date', 'placeholder', 'invalid'].includes(parseDate(s).kind)),
+    );
   });
 });

@@ -47,13 +47,24 @@ describe('parseFlatRecord', () => {
   });
 
   it('reads placeholders (FNU, LNU, day 00) as missing, not as values', () => {
-    const r = parseFlatRecord({ ...admission, given_names: 'FNU', family_names: 'lnu', birth_date: '1990-04-00' });
+    const r = parseFlatRecord({
+      ...admission,
+      given_names: 'FNU',
+      family_names: 'lnu',
+      birth_date: '1990-04-00',
+    });
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.value.person).toMatchObject({ givenNames: null, familyNames: null, birthDate: null });
   });
 
   it('names every field at fault, not just the first', () => {
-    const r = parseFlatRecord({ ...admission, kind: 'Departure', channel: 'bus', date: '2025-02-30', nationality: 'Mexico' });
+    const r = parseFlatRecord({
+      ...admission,
+      kind: 'Departure',
+      channel: 'bus',
+      date: '2025-02-30',
+      nationality: 'Mexico',
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.errors).toEqual([
@@ -66,11 +77,26 @@ describe('parseFlatRecord', () => {
 
   it('refuses a record that does not say who it is about', () => {
     const r = parseFlatRecord({ kind: 'Departure', date: '2025-01-01', channel: 'air' });
-    expect(r).toEqual({ ok: false, errors: [{ field: 'doc_number', reason: expect.stringMatching(/travel document number or an admission number/) as string }] });
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'doc_number',
+          reason: expect.stringMatching(/travel document number or an admission number/) as string,
+        },
+      ],
+    });
   });
 
   it('requires the new date of a granted extension and the admission it changes', () => {
-    const r = parseFlatRecord({ kind: 'StatusChange', doc_number: 'X1', doc_country: 'FRA', change: 'extension', event: 'granted', date: '2025-01-01' });
+    const r = parseFlatRecord({
+      kind: 'StatusChange',
+      doc_number: 'X1',
+      doc_country: 'FRA',
+      change: 'extension',
+      event: 'granted',
+      date: '2025-01-01',
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map((e) => e.field)).toEqual(['new_admit_until', 'admission_number']);
   });
@@ -81,13 +107,22 @@ describe('parseFlatRecord', () => {
   });
 
   it('never throws, whatever the cells hold', () => {
-    const cell = fc.oneof(fc.string(), fc.constantFrom('Admission', 'Departure', 'StatusChange', '2025-01-01', 'air', 'extension', 'granted'));
+    const cell = fc.oneof(
+      fc.string(),
+      fc.constantFrom('Admission', 'Departure', 'StatusChange', '2025-01-01', 'air', 'extension', 'granted'),
+    );
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...Object.keys(admission), 'channel', 'change', 'event', 'new_admit_until'), cell), (rec) => {
-        const r = parseFlatRecord(rec as FlatRecord);
-        expect(typeof r.ok).toBe('boolean');
-        if (!r.ok) expect(r.errors.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(...Object.keys(admission), 'channel', 'change', 'event', 'new_admit_until'),
+          cell,
+        ),
+        (rec) => {
+          const r = parseFlatRecord(rec);
+          expect(typeof r.ok).toBe('boolean');
+          if (!r.ok) expect(r.errors.length).toBeGreaterThan(0);
+        },
+      ),
     );
   });
 });

@@ -15,15 +15,27 @@ import {
 import { parseDate } from './parse-date.js';
 
 /** An observation before it is stored: everything but its provenance. */
-export type ObservationBody = Observation extends infer O ? (O extends Observation ? Omit<O, 'provenance'> : never) : never;
+export type ObservationBody = Observation extends infer O
+  ? O extends Observation
+    ? Omit<O, 'provenance'>
+    : never
+  : never;
 
 /** Name placeholders clerks type when a name is unknown: they mean "missing", never a name. */
 const NAME_PLACEHOLDERS = new Set(['FNU', 'LNU', 'XXX', 'UNKNOWN', 'NFN', 'NLN']);
 
 /** ICAO 9303 issuing-state codes that are not ISO 3166-1 alpha-3. */
-const ICAO_TO_ISO: Record<string, string> = { D: 'DEU', GBD: 'GBR', GBN: 'GBR', GBO: 'GBR', GBS: 'GBR', GBP: 'GBR' };
+const ICAO_TO_ISO: Record<string, string> = {
+  D: 'DEU',
+  GBD: 'GBR',
+  GBN: 'GBR',
+  GBO: 'GBR',
+  GBS: 'GBR',
+  GBP: 'GBR',
+};
 
-const includes = <T extends string>(list: readonly T[], v: string): v is T => (list as readonly string[]).includes(v);
+const includes = <T extends string>(list: readonly T[], v: string): v is T =>
+  (list as readonly string[]).includes(v);
 
 class Reader {
   readonly errors: FieldError[] = [];
@@ -61,7 +73,12 @@ class Reader {
     return null;
   }
 
-  oneOf<T extends string>(field: FlatColumn, list: readonly T[], required: boolean, normalise = (s: string) => s): T | null {
+  oneOf<T extends string>(
+    field: FlatColumn,
+    list: readonly T[],
+    required: boolean,
+    normalise = (s: string) => s,
+  ): T | null {
     const v = this.text(field);
     if (v === null) {
       if (required) this.errors.push({ field, reason: `is required (one of ${list.join(', ')})` });
@@ -97,9 +114,14 @@ function readPerson(r: Reader): PersonDescriptor {
   const number = r.text('doc_number')?.toUpperCase().replace(/[\s-]/g, '') ?? null;
   let document: TravelDocument | null = null;
   if (number !== null) {
-    if (!/^[A-Z0-9<]{1,20}$/.test(number)) r.errors.push({ field: 'doc_number', reason: `"${number}" has characters a travel document number cannot have` });
+    if (!/^[A-Z0-9<]{1,20}$/.test(number))
+      r.errors.push({
+        field: 'doc_number',
+        reason: `"${number}" has characters a travel document number cannot have`,
+      });
     const issuingCountry = r.country('doc_country');
-    if (issuingCountry === null) r.errors.push({ field: 'doc_country', reason: 'is required when doc_number is given' });
+    if (issuingCountry === null)
+      r.errors.push({ field: 'doc_country', reason: 'is required when doc_number is given' });
     document = {
       number,
       type: r.oneOf('doc_type', DOCUMENT_TYPES, false, (s) => s.toUpperCase()) ?? 'P',
@@ -127,7 +149,10 @@ export function parseFlatRecord(rec: FlatRecord): Result<ObservationBody> {
   const person = readPerson(r);
   const admissionNumber = r.text('admission_number');
   if (person.document === null && admissionNumber === null) {
-    r.errors.push({ field: 'doc_number', reason: 'a record needs a travel document number or an admission number to say who it is about' });
+    r.errors.push({
+      field: 'doc_number',
+      reason: 'a record needs a travel document number or an admission number to say who it is about',
+    });
   }
   const base = { person, admissionNumber };
   let body: ObservationBody | null = null;
@@ -157,13 +182,24 @@ export function parseFlatRecord(rec: FlatRecord): Result<ObservationBody> {
     const change = r.oneOf('change', STATUS_CHANGE_TYPES, true, (s) => s.toLowerCase());
     const event = r.oneOf('event', STATUS_CHANGE_EVENTS, true, (s) => s.toLowerCase());
     const newAdmitUntil = r.date('new_admit_until');
-    if (event === 'granted' && (change === 'extension' || change === 'change-of-status') && newAdmitUntil === null) {
+    if (
+      event === 'granted' &&
+      (change === 'extension' || change === 'change-of-status') &&
+      newAdmitUntil === null
+    ) {
       r.errors.push({ field: 'new_admit_until', reason: `is required when a ${change} is granted` });
     }
     if (change === 'change-of-status' && event === 'granted' && r.text('new_class_of_admission') === null) {
-      r.errors.push({ field: 'new_class_of_admission', reason: 'is required when a change of status is granted' });
+      r.errors.push({
+        field: 'new_class_of_admission',
+        reason: 'is required when a change of status is granted',
+      });
     }
-    if (admissionNumber === null) r.errors.push({ field: 'admission_number', reason: 'a status change must name the admission it changes' });
+    if (admissionNumber === null)
+      r.errors.push({
+        field: 'admission_number',
+        reason: 'a status change must name the admission it changes',
+      });
     body = {
       ...base,
       kind,

@@ -15,7 +15,13 @@ export const REPORT_GROUPINGS = ['nationality', 'class'] as const;
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
 
 /** Where one expected departure lands in the report, as of the report's date. */
-export const REPORT_CELLS = ['departed-on-time', 'departed-date-unknown', 'out-of-country-overstay', 'suspected-in-country-overstay', 'unresolved'] as const;
+export const REPORT_CELLS = [
+  'departed-on-time',
+  'departed-date-unknown',
+  'out-of-country-overstay',
+  'suspected-in-country-overstay',
+  'unresolved',
+] as const;
 export type ReportCell = (typeof REPORT_CELLS)[number];
 
 export interface OverstayReportOptions {
@@ -52,11 +58,15 @@ export interface OverstayReport {
  * A stay is an expected departure when its authorized period ended within [from, to] before the as-of
  * date; open periods (duration of status, pending timely filings, status changed) are not expected to end.
  */
-export function classifyForReport(stay: ReportStay, o: Pick<OverstayReportOptions, 'from' | 'to' | 'asOf'>): ReportCell | null {
+export function classifyForReport(
+  stay: ReportStay,
+  o: Pick<OverstayReportOptions, 'from' | 'to' | 'asOf'>,
+): ReportCell | null {
   const end = stay.authorizedUntil;
   if (end === null || end < o.from || end > o.to || end >= o.asOf) return null;
   if (stay.outcome === 'unresolved') return 'unresolved';
-  if (stay.departureInferred) return stay.outcome === 'departed-on-time' ? 'departed-on-time' : 'departed-date-unknown';
+  if (stay.departureInferred)
+    return stay.outcome === 'departed-on-time' ? 'departed-on-time' : 'departed-date-unknown';
   if (stay.departedOn === null || stay.departedOn > o.asOf) return 'suspected-in-country-overstay';
   return stay.departedOn > end ? 'out-of-country-overstay' : 'departed-on-time';
 }
@@ -112,6 +122,8 @@ export function overstayReport(stays: Iterable<ReportStay>, options: OverstayRep
     t.add(cell);
     all.add(cell);
   }
-  const rows = [...groups.entries()].map(([g, t]) => t.row(g)).sort((a, b) => b.expectedDepartures - a.expectedDepartures || a.group.localeCompare(b.group));
+  const rows = [...groups.entries()]
+    .map(([g, t]) => t.row(g))
+    .sort((a, b) => b.expectedDepartures - a.expectedDepartures || a.group.localeCompare(b.group));
   return { options, rows, total: all.row('Total') };
 }

@@ -104,7 +104,10 @@ function checkInvariants(obs: readonly StoredObservation[], r: StayComputation, 
   for (const a of admissions) {
     if (opened.includes(a.id)) continue;
     const citing = r.stays.filter((s) => s.admittedOn === a.date && s.evidence.includes(a.id));
-    expect(citing.map((s) => s.admissionId), `admission ${a.id} is in no stay`).toHaveLength(1);
+    expect(
+      citing.map((s) => s.admissionId),
+      `admission ${a.id} is in no stay`,
+    ).toHaveLength(1);
   }
   // No departure is used by two stays, nor both used and unmatched; none is dropped.
   const used = r.stays

@@ -594,8 +594,16 @@ describe('computeStays, US: departures', () => {
 
 describe('duplicate deliveries', () => {
   it('the same admission delivered twice under two record ids is one stay citing both', () => {
-    const a = admission('a1', '2025-01-01', { admissionNumber: '90000000001', classOfAdmission: 'B2', admitUntil: '2025-06-30' });
-    const b = admission('a2', '2025-01-01', { admissionNumber: '90000000001', classOfAdmission: 'B2', admitUntil: '2025-06-30' });
+    const a = admission('a1', '2025-01-01', {
+      admissionNumber: '90000000001',
+      classOfAdmission: 'B2',
+      admitUntil: '2025-06-30',
+    });
+    const b = admission('a2', '2025-01-01', {
+      admissionNumber: '90000000001',
+      classOfAdmission: 'B2',
+      admitUntil: '2025-06-30',
+    });
     const r = computeStays([a, b], US, '2026-01-01');
     expect(r.stays).toHaveLength(1);
     expect(r.stays[0]!.evidence).toEqual(['a1', 'a2']);

@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'react';
+import { api, HttpError, setUnauthenticatedHandler, type User } from './api.js';
+import { AppHeader } from './components/app-header.js';
+import { ErrorMessage, Loading } from './components/status.js';
+import { DrillDownPage } from './pages/drill-down-page.js';
+import { OverviewPage } from './pages/overview-page.js';
+import { PersonPage } from './pages/person-page.js';
+import { QuarantinePage } from './pages/quarantine-page.js';
+import { SearchPage } from './pages/search-page.js';
+import { SignInPage } from './pages/sign-in-page.js';
+import { matchPath, useLocation } from './router.js';
+import { UserContext } from './session.js';
+
+type SessionState =
+  | { status: 'checking' }
+  | { status: 'signed-out'; expired: boolean }
+  | { status: 'signed-in'; user: User }
+  | { status: 'error'; error: HttpError };
+
+export function App() {
+  const [session, setSession] = useState<SessionState>({ status: 'checking' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    // A 401 from any request means the session ended: show the sign-in page, keep the address.
+    setUnauthenticatedHandler(() => setSession({ status: 'signed-out', expired: true }));
+    const controller = new AbortController();
+    api.session(controller.signal).then(
+      ({ user }) => setSession({ status: 'signed-in', user }),
+      (err: unknown) => {
+        if (controller.signal.aborted) return;
+        if (err instanceof HttpError && err.status === 401)
+          setSession({ status: 'signed-out', expired: false });
+        else
+          setSession({
+            status: 'error',
+            error: err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err)),
+          });
+      },
+    );
+    return () => controller.abort();
+  }, [attempt]);
+
+  if (session.status === 'checking') {
+    return (
+      <main className="page">
+        <Loading what="your session" />
+      </main>
+    );
+  }
+  if (session.status === 'error') {
+    return (
+      <main className="page">
+        <ErrorMessage error={session.error} retry={() => setAttempt((a) => a + 1)} />
+      </main>
+    );
+  }
+  if (session.status === 'signed-out') {
+    return (
+      <SignInPage
+        expired={session.expired}
+        onSignedIn={(user) => setSession({ status: 'signed-in', user })}
+      />
+    );
+  }
+  return (
+    <UserContext.Provider value={session.user}>
+      <AppHeader
+        onSignOut={() => {
+          api.signOut().then(
+            () => setSession({ status: 'signed-out', expired: false }),
+            () => setSession({ status: 'signed-out', expired: false }),
+          );
+        }}
+      />
+      <main className="page" id="main">
+        <Routes />
+      </main>
+    </UserContext.Provider>
+  );
+}
+
+function Routes() {
+  const { pathname } = useLocation();
+  if (matchPath('/', pathname)) return <OverviewPage />;
+  if (matchPath('/report/stays', pathname)) return <DrillDownPage />;
+  const person = matchPath('/persons/:id', pathname);
+  if (person) return <PersonPage id={person['id']!} />;
+  if (matchPath('/search', pathname)) return <SearchPage />;
+  if (matchPath('/quarantine', pathname)) return <QuarantinePage />;
+  return (
+    <div className="status error" role="alert" data-testid="not-found">
+      <strong>No such page.</strong> {pathname} is not a page of ImmigrationOS.
+    </div>
+  );
+}

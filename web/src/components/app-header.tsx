@@ -1,0 +1,68 @@
+import { useState, type FormEvent } from 'react';
+import { Link, navigate, useLocation } from '../router.js';
+import { offered, useUser } from '../session.js';
+
+export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
+  const user = useUser();
+  const { pathname } = useLocation();
+  const current = (p: string) => (pathname === p ? 'page' : undefined);
+  return (
+    <header className="app-header">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Link to="/" className="brand">
+        ImmigrationOS
+      </Link>
+      <nav aria-label="Main">
+        <Link to="/" aria-current={current('/')}>
+          Overview
+        </Link>
+        {offered(user, 'quarantine') ? (
+          <Link to="/quarantine" aria-current={current('/quarantine')} data-testid="nav-quarantine">
+            Quarantine
+          </Link>
+        ) : null}
+      </nav>
+      {offered(user, 'search') ? <SearchBox /> : null}
+      <div className="user">
+        <span data-testid="header-user">
+          {user?.username} <span className="role">({user?.role})</span>
+        </span>
+        <button type="button" onClick={onSignOut} data-testid="sign-out">
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function SearchBox() {
+  const { search } = useLocation();
+  const [q, setQ] = useState(search.get('q') ?? '');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const text = q.trim();
+    if (text.length >= 2) navigate(`/search?q=${encodeURIComponent(text)}`);
+  };
+  return (
+    <form role="search" className="search-box" onSubmit={submit}>
+      <label htmlFor="header-search" className="visually-hidden">
+        Find a person by document number, admission number or family name
+      </label>
+      <input
+        id="header-search"
+        type="search"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder="Document, admission no. or family name"
+        minLength={2}
+        maxLength={100}
+        data-testid="search-input"
+      />
+      <button type="submit" data-testid="search-submit">
+        Search
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,256 @@
+import { useEffect } from 'react';
+import { api, type PersonStay, type PersonView, type TimelineEntry } from '../api.js';
+import { countryLabel } from '../country-names.js';
+import { OutcomeBadge } from '../components/outcome-badge.js';
+import { ErrorMessage, Loading } from '../components/status.js';
+import { CHANNEL_LABELS, formatCount } from '../format.js';
+import { Link, useLocation } from '../router.js';
+import { useApi } from '../use-api.js';
+
+/** One person: identity as recorded, every fact with its source, and each stay with the rule that decided it. */
+export function PersonPage({ id }: { id: string }) {
+  const person = useApi(`person:${id}`, (signal) => api.person(id, signal));
+  const { search } = useLocation();
+  const focusStay = search.get('stay');
+
+  useEffect(() => {
+    if (person.status !== 'ok' || !focusStay) return;
+    document.getElementById(`stay-${focusStay}`)?.scrollIntoView({ block: 'start' });
+  }, [person.status, focusStay]);
+
+  return (
+    <>
+      <h1>
+        {person.status === 'ok' && person.data.names[0] ? (
+          <>
+            {person.data.names[0]} <span className="muted">(person {id})</span>
+          </>
+        ) : (
+          `Person ${id}`
+        )}
+      </h1>
+      {person.status === 'loading' ? <Loading what="the person's record" /> : null}
+      {person.status === 'error' ? <ErrorMessage error={person.error} retry={person.reload} /> : null}
+      {person.status === 'ok' ? <Person person={person.data} focusStay={focusStay} /> : null}
+    </>
+  );
+}
+
+function Person({ person, focusStay }: { person: PersonView; focusStay: string | null }) {
+  return (
+    <div data-testid="person-page" data-person-id={person.id}>
+      {person.mergedInto ? (
+        <p className="status" role="status" data-testid="merged-into">
+          This person record was merged into{' '}
+          <Link to={`/persons/${person.mergedInto}`}>person {person.mergedInto}</Link>.
+        </p>
+      ) : null}
+      <Identity person={person} />
+      <section aria-labelledby="stays-heading">
+        <h2 id="stays-heading">Stays</h2>
+        {person.stays.length === 0 ? <p>No stay: no admission is recorded for this person.</p> : null}
+        {person.stays.map((s, i) => (
+          <Stay key={s.admissionId} stay={s} n={i + 1} focused={s.admissionId === focusStay} />
+        ))}
+      </section>
+      <Timeline observations={person.observations} />
+      {person.unmatchedDepartureIds.length > 0 ? (
+        <section aria-labelledby="unmatched-heading" data-testid="unmatched-departures">
+          <h2 id="unmatched-heading">Departures that match no admission</h2>
+          <p>
+            Kept and shown, never dropped:{' '}
+            {person.unmatchedDepartureIds.map((oid, i) => (
+              <span key={oid}>
+                {i > 0 ? ', ' : ''}
+                <a href={`#obs-${oid}`}>{oid}</a>
+              </span>
+            ))}
+          </p>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function Identity({ person }: { person: PersonView }) {
+  const list = (xs: readonly string[], render: (x: string) => string = (x) => x) =>
+    xs.length === 0 ? <span className="muted">not recorded</span> : xs.map(render).join('; ');
+  return (
+    <section aria-labelledby="identity-heading" data-testid="person-identity">
+      <h2 id="identity-heading">Identity as recorded</h2>
+      <p className="hint">
+        Every name, birth date, document and nationality under which this person's current records arrived.
+      </p>
+      <dl className="facts">
+        <dt>Names</dt>
+        <dd data-testid="identity-names">{list(person.names)}</dd>
+        <dt>Birth dates</dt>
+        <dd data-testid="identity-birth-dates">{list(person.birthDates)}</dd>
+        <dt>Documents</dt>
+        <dd data-testid="identity-documents">{list(person.documents)}</dd>
+        <dt>Nationalities</dt>
+        <dd data-testid="identity-nationalities">{list(person.nationalities, countryLabel)}</dd>
+      </dl>
+    </section>
+  );
+}
+
+function Stay({ stay, n, focused }: { stay: PersonStay; n: number; focused: boolean }) {
+  return (
+    <article
+      id={`stay-${stay.admissionId}`}
+      className={focused ? 'stay focused' : 'stay'}
+      aria-current={focused ? 'true' : undefined}
+      aria-labelledby={`stay-${stay.admissionId}-heading`}
+      data-testid="stay"
+      data-admission-id={stay.admissionId}
+      data-outcome={stay.outcome}
+    >
+      <h3 id={`stay-${stay.admissionId}-heading`}>
+        Stay {n}: admitted {stay.admittedOn} at {stay.port} as {stay.classOfAdmission}{' '}
+        <OutcomeBadge outcome={stay.outcome} />
+      </h3>
+      <dl className="facts">
+        <dt>Authorized until</dt>
+        <dd data-testid="stay-authorized-until">{stay.authorizedUntil ?? 'open (no fixed end)'}</dd>
+        <dt>Departure</dt>
+        <dd data-testid="stay-departure">
+          {stay.departureObservationId === null ? (
+            'no departure record'
+          ) : (
+            <>
+              {stay.departedOn ?? 'date unknown'}
+              {stay.departureChannel
+                ? `, ${CHANNEL_LABELS[stay.departureChannel] ?? stay.departureChannel}`
+                : ''}{' '}
+              {stay.departureInferred ? (
+                <span
+                  className="tag"
+                  data-testid="stay-departure-inferred"
+                  title="Inferred: a later admission proves the person left, not when."
+                >
+                  inferred
+                </span>
+              ) : null}{' '}
+              (<a href={`#obs-${stay.departureObservationId}`}>record {stay.departureObservationId}</a>)
+            </>
+          )}
+        </dd>
+        <dt>Days overstay</dt>
+        <dd data-testid="stay-days-overstay">
+          {stay.daysOverstay === null ? '—' : formatCount(stay.daysOverstay)}
+        </dd>
+        <dt>Rule</dt>
+        <dd>
+          <code data-testid="stay-rule">{stay.rule}</code>
+        </dd>
+        <dt>Why</dt>
+        <dd data-testid="stay-explanation">{stay.explanation}</dd>
+        <dt>Evidence</dt>
+        <dd data-testid="stay-evidence">
+          {stay.evidence.map((oid, i) => (
+            <span key={oid}>
+              {i > 0 ? ', ' : ''}
+              <a href={`#obs-${oid}`}>{oid}</a>
+            </span>
+          ))}
+        </dd>
+      </dl>
+    </article>
+  );
+}
+
+function details(o: TimelineEntry): string {
+  switch (o.kind) {
+    case 'Admission': {
+      const until = o.durationOfStatus
+        ? `duration of status${o.programEndDate ? ` (programme ends ${o.programEndDate})` : ''}`
+        : o.admitUntil
+          ? `admit until ${o.admitUntil}`
+          : 'admit-until set by class';
+      return `Admitted at ${o.port} as ${o.classOfAdmission}; ${until}`;
+    }
+    case 'Departure': {
+      const via = [o.carrier, o.flight].filter(Boolean).join(' ');
+      return `Departed by ${CHANNEL_LABELS[o.channel] ?? o.channel}${o.port ? ` from ${o.port}` : ''}${via ? ` on ${via}` : ''}`;
+    }
+    case 'StatusChange': {
+      const extra = [
+        o.newAdmitUntil ? `new admit until ${o.newAdmitUntil}` : null,
+        o.newClassOfAdmission ? `new class ${o.newClassOfAdmission}` : null,
+      ].filter(Boolean);
+      return `${o.change.replace(/-/g, ' ')} ${o.event}${extra.length ? `; ${extra.join(', ')}` : ''}`;
+    }
+  }
+}
+
+function asRecorded(o: TimelineEntry): string {
+  const p = o.person;
+  const name = [p.givenNames, p.familyNames].filter(Boolean).join(' ') || 'no name';
+  const doc = p.document ? `${p.document.type} ${p.document.issuingCountry} ${p.document.number}` : null;
+  return [name, p.birthDate ? `born ${p.birthDate}` : null, p.nationality, doc].filter(Boolean).join(', ');
+}
+
+const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
+  Admission: 'Admission',
+  Departure: 'Departure',
+  StatusChange: 'Status change',
+};
+
+function Timeline({ observations }: { observations: PersonView['observations'] }) {
+  return (
+    <section aria-labelledby="timeline-heading">
+      <h2 id="timeline-heading">Timeline</h2>
+      <p className="hint">
+        Every fact, oldest first, with the record it came from. A superseded fact (replaced by a correction)
+        is struck through.
+      </p>
+      <div className="table-wrap">
+        <table className="grid timeline" data-testid="timeline">
+          <caption className="visually-hidden">Admissions, departures and status changes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Details</th>
+              <th scope="col">As recorded</th>
+              <th scope="col">Admission no.</th>
+              <th scope="col">Source</th>
+              <th scope="col">Source record</th>
+              <th scope="col">Raw record</th>
+            </tr>
+          </thead>
+          <tbody>
+            {observations.map((o) => (
+              <tr
+                key={o.id}
+                id={`obs-${o.id}`}
+                className={o.superseded ? 'superseded' : undefined}
+                data-testid="timeline-row"
+                data-kind={o.kind}
+                data-superseded={o.superseded ? 'true' : 'false'}
+                data-observation-id={o.id}
+              >
+                <th scope="row">
+                  {o.superseded ? <s>{o.date}</s> : o.date}
+                  {o.superseded ? <span className="tag">superseded</span> : null}
+                </th>
+                <td data-testid="timeline-kind">{KIND_LABELS[o.kind]}</td>
+                <td>{details(o)}</td>
+                <td>{asRecorded(o)}</td>
+                <td>{o.admissionNumber ?? '—'}</td>
+                <td>{o.provenance.source}</td>
+                <td>
+                  <code>{o.provenance.sourceRecordId}</code>
+                </td>
+                <td>
+                  <code>{o.provenance.rawRecordId ?? '—'}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

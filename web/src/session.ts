@@ -1,0 +1,21 @@
+import { createContext, useContext } from 'react';
+import type { User } from './api.js';
+
+export const UserContext = createContext<User | null>(null);
+
+export function useUser(): User | null {
+  return useContext(UserContext);
+}
+
+/**
+ * Which pages to offer each role. The server decides access (and answers 403); this only keeps
+ * links to pages a role cannot open out of the way. Mirrors the route policies in src/api/routes.
+ */
+export const OFFER = {
+  search: ['officer', 'supervisor'],
+  quarantine: ['admin', 'supervisor'],
+} as const satisfies Record<string, readonly string[]>;
+
+export function offered(user: User | null, what: keyof typeof OFFER): boolean {
+  return !!user && (OFFER[what] as readonly string[]).includes(user.role);
+}

@@ -1,0 +1,46 @@
+import { useCallback, useEffect, useState } from 'react';
+import { HttpError } from './api.js';
+
+export type Loadable<T> =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ok'; readonly data: T }
+  | { readonly status: 'error'; readonly error: HttpError };
+
+/**
+ * Loads data for a page; a new key cancels the request in flight (so a fast click through periods
+ * never shows a stale answer). `reload` fetches again with the same key.
+ */
+export function useApi<T>(
+  key: string,
+  load: (signal: AbortSignal) => Promise<T>,
+): Loadable<T> & { reload: () => void } {
+  const [state, setState] = useState<{ key: string; value: Loadable<T> }>({
+    key,
+    value: { status: 'loading' },
+  });
+  const [generation, setGeneration] = useState(0);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState((s) => (s.key === key && s.value.status === 'ok' ? s : { key, value: { status: 'loading' } }));
+    load(controller.signal).then(
+      (data) => {
+        if (!controller.signal.aborted) setState({ key, value: { status: 'ok', data } });
+      },
+      (err: unknown) => {
+        if (controller.signal.aborted) return;
+        const error =
+          err instanceof HttpError
+            ? err
+            : new HttpError(0, 'CLIENT', (err as Error).message || 'something went wrong');
+        setState({ key, value: { status: 'error', error } });
+      },
+    );
+    return () => controller.abort();
+    // `load` is a fresh closure on every render; `key` names what it loads, so only `key` re-runs it.
+  }, [key, generation]);
+
+  const value: Loadable<T> = state.key === key ? state.value : { status: 'loading' };
+  return { ...value, reload };
+}
