@@ -275,10 +275,9 @@ async function writeBatch(
     'observation',
     ['id', 'raw_record_id', 'kind', 'person_id', 'event_date', 'channel', 'body'],
     accepted.map((a, i) => {
-      const observation: Observation = {
-        ...a.body,
-        provenance: { source, sourceRecordId: a.p.sourceRecordId, rawRecordId: rawIds[i]! },
-      };
+      // The body is complete but for its provenance, set here once the raw record has its id.
+      const observation = a.body as Observation & { provenance: Observation['provenance'] };
+      observation.provenance = { source, sourceRecordId: a.p.sourceRecordId, rawRecordId: rawIds[i]! };
       return [
         obsIds[i],
         rawIds[i],

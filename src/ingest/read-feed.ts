@@ -47,7 +47,7 @@ export async function* readCsv(
     } else {
       const fields: FlatRecord = {};
       for (let i = 0; i < columns.length; i++) fields[columns[i]!] = rec.cells[i]!;
-      yield { ...base, fields };
+      yield { line: rec.line, content: rec.raw, bytesRead: rec.bytes, fields }; // no spread: the hot path
     }
   }
 }

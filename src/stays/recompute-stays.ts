@@ -54,7 +54,8 @@ export async function recomputeStays(
       );
       const byPerson = new Map<string, StoredObservation[]>();
       for (const r of rows) {
-        const obs: StoredObservation = { ...completeObservation(r.body), id: r.id };
+        r.body['id'] = r.id;
+        const obs = completeObservation(r.body) as StoredObservation;
         const list = byPerson.get(r.person_id);
         if (list) list.push(obs);
         else byPerson.set(r.person_id, [obs]);
