@@ -4,6 +4,7 @@ import type { Observation } from '../core/observation/observation.js';
 import { parseFlatRecord, type ObservationBody } from '../core/observation/parse-flat-record.js';
 import { exactKeys } from '../core/identity/exact-keys.js';
 import { compactObservationJson } from '../core/observation/complete-observation.js';
+import { toStayFacts } from '../core/stays/stay-facts.js';
 import type { FieldError } from '../core/result/result.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import { allocateIds } from '../store/allocate-ids.js';
@@ -273,7 +274,7 @@ async function writeBatch(
   const obsIds = await allocateIds(s, 'observation_id_seq', accepted.length);
   await s.copyFrom(
     'observation',
-    ['id', 'raw_record_id', 'kind', 'person_id', 'event_date', 'channel', 'body'],
+    ['id', 'raw_record_id', 'kind', 'person_id', 'event_date', 'channel', 'body', 'facts'],
     accepted.map((a, i) => {
       // The body is complete but for its provenance, set here once the raw record has its id.
       const observation = a.body as Observation & { provenance: Observation['provenance'] };
@@ -286,6 +287,7 @@ async function writeBatch(
         a.body.date,
         a.body.kind === 'Departure' ? a.body.channel : null,
         compactObservationJson(observation),
+        toStayFacts(observation),
       ];
     }),
   );

@@ -1,7 +1,7 @@
 import { computeStays } from '../core/stays/compute-stays.js';
 import type { RulePack } from '../core/stays/rule-pack.js';
-import type { StoredObservation } from '../core/observation/observation.js';
-import { completeObservation } from '../core/observation/complete-observation.js';
+import { fromStayFacts } from '../core/stays/stay-facts.js';
+import type { StayInput } from '../core/stays/stay-input.js';
 import type { Database } from '../store/database.js';
 
 export interface RecomputeOptions {
@@ -32,70 +32,96 @@ const STAY_COLUMNS = [
   'evidence',
 ] as const;
 
+interface FactRow {
+  id: string;
+  person_id: string;
+  facts: string;
+}
+
+const byNumericId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Replaces the stays of the given persons with a fresh computation from their current (not superseded)
  * facts. Stays are derived state: this can run at any time, any number of times, with the same result.
+ * It reads the compact stay-facts projection, and reads the next chunk while it computes and writes this one.
  */
 export async function recomputeStays(
   db: Database,
   personIds: Iterable<string>,
   options: RecomputeOptions,
 ): Promise<number> {
-  const ids = [...personIds];
-  const chunkSize = options.chunkSize ?? 5_000;
-  let stays = 0;
-  for (let start = 0; start < ids.length; start += chunkSize) {
-    const chunk = ids.slice(start, start + chunkSize);
-    stays += await db.transaction(async (s) => {
-      const rows = await s.query<{ id: string; person_id: string; body: Record<string, unknown> }>(
-        `select id::text as id, person_id::text as person_id, body from observation
-          where person_id = any($1::bigint[]) and not superseded order by person_id`,
+  const ids = [...personIds].sort(byNumericId); // neighbouring ids share index and heap pages
+  const chunkSize = options.chunkSize ?? 10_000;
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += chunkSize) chunks.push(ids.slice(i, i + chunkSize));
+  const read = (chunk: string[]) =>
+    db.session((s) =>
+      s.query<FactRow>(
+        `select id::text as id, person_id::text as person_id, facts from observation
+          where person_id = any($1::bigint[]) and not superseded`,
         [chunk],
-      );
-      const byPerson = new Map<string, StoredObservation[]>();
-      for (const r of rows) {
-        r.body['id'] = r.id;
-        const obs = completeObservation(r.body) as StoredObservation;
-        const list = byPerson.get(r.person_id);
-        if (list) list.push(obs);
-        else byPerson.set(r.person_id, [obs]);
-      }
-      const stayRows: unknown[][] = [];
-      const unmatchedRows: unknown[][] = [];
-      for (const [personId, observations] of byPerson) {
-        const result = computeStays(observations, options.pack, options.asOf);
-        result.stays.forEach((st, seq) => {
-          stayRows.push([
-            personId,
-            seq,
-            st.admissionId,
-            st.admittedOn,
-            st.classOfAdmission,
-            st.port,
-            st.nationality,
-            st.authorizedUntil,
-            st.departure?.date ?? null,
-            st.departure?.channel ?? null,
-            st.departure?.inferred ?? false,
-            st.departure?.observationId ?? null,
-            st.outcome,
-            st.daysOverstay,
-            st.rule,
-            st.explanation,
-            st.evidence,
-          ]);
-        });
-        for (const id of result.unmatchedDepartureIds) unmatchedRows.push([id, personId]);
-      }
+      ),
+    );
+  let stays = 0;
+  let done = 0;
+  let next = chunks.length > 0 ? read(chunks[0]!) : null;
+  for (let i = 0; i < chunks.length; i++) {
+    const rows = await next!;
+    next = i + 1 < chunks.length ? read(chunks[i + 1]!) : null;
+    next?.catch(() => undefined); // awaited on the next turn
+    const { stayRows, unmatchedRows } = computeChunk(rows, options);
+    const chunk = chunks[i]!;
+    await db.transaction(async (s) => {
       await s.query('delete from stay where person_id = any($1::bigint[])', [chunk]);
       await s.query('delete from unmatched_departure where person_id = any($1::bigint[])', [chunk]);
       await s.copyFrom('stay', STAY_COLUMNS, stayRows);
       await s.copyFrom('unmatched_departure', ['observation_id', 'person_id'], unmatchedRows);
-      return stayRows.length;
     });
-    options.onProgress?.(Math.min(start + chunkSize, ids.length), ids.length);
+    stays += stayRows.length;
+    done += chunk.length;
+    options.onProgress?.(done, ids.length);
   }
   return stays;
+}
+
+function computeChunk(rows: readonly FactRow[], options: RecomputeOptions) {
+  const byPerson = new Map<string, StayInput[]>();
+  for (const r of rows) {
+    const input = fromStayFacts(r.id, r.facts);
+    const list = byPerson.get(r.person_id);
+    if (list) list.push(input);
+    else byPerson.set(r.person_id, [input]);
+  }
+  const stayRows: unknown[][] = [];
+  const unmatchedRows: unknown[][] = [];
+  for (const [personId, inputs] of byPerson) {
+    const result = computeStays(inputs, options.pack, options.asOf);
+    let seq = 0;
+    for (const st of result.stays) {
+      const d = st.departure;
+      stayRows.push([
+        personId,
+        seq++,
+        st.admissionId,
+        st.admittedOn,
+        st.classOfAdmission,
+        st.port,
+        st.nationality,
+        st.authorizedUntil,
+        d?.date ?? null,
+        d?.channel ?? null,
+        d?.inferred ?? false,
+        d?.observationId ?? null,
+        st.outcome,
+        st.daysOverstay,
+        st.rule,
+        st.explanation,
+        st.evidence,
+      ]);
+    }
+    for (const id of result.unmatchedDepartureIds) unmatchedRows.push([id, personId]);
+  }
+  return { stayRows, unmatchedRows };
 }
 
 /** Every person in the store (for a full recompute after a rule change). */

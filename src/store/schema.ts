@@ -40,6 +40,7 @@ export interface DB {
     event_date: DateCol;
     channel: string | null;
     body: unknown;
+    facts: string;
     superseded: boolean;
   };
   person: { id: Id; created_at: Timestamp; merged_into: string | null };

@@ -23,11 +23,26 @@ export type DateParse =
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
+/** The number in s[at, at+len) if every character is a digit, else -1. */
+function digits(s: string, at: number, len: number): number {
+  let n = 0;
+  for (let i = at; i < at + len; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysIn = (y: number, m: number) =>
+  m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1]!;
+
 function build(y: number, m: number, d: number, raw: string): DateParse {
   if (m === 0 || d === 0) return { kind: 'placeholder' };
   if (m > 12) return { kind: 'invalid', reason: `month ${m} out of range in "${raw}"` };
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  if (d > days) return { kind: 'invalid', reason: `day ${d} out of range for ${y}-${pad2(m)} in "${raw}"` };
+  if (d > daysIn(y, m))
+    return { kind: 'invalid', reason: `day ${d} out of range for ${y}-${pad2(m)} in "${raw}"` };
   if (y < 1900 || y > 2100) return { kind: 'invalid', reason: `year ${y} out of range in "${raw}"` };
   return { kind: 'date', value: `${y}-${pad2(m)}-${pad2(d)}` };
 }
@@ -38,6 +53,17 @@ function build(y: number, m: number, d: number, raw: string): DateParse {
  * Ambiguous forms such as 03/04/2025 are refused rather than guessed: a wrong date is a wrong overstay.
  */
 export function parseDate(raw: string): DateParse {
+  // Fast path: plain ISO, the form nearly every record uses.
+  if (raw.length === 10 && raw.charCodeAt(4) === 45 && raw.charCodeAt(7) === 45) {
+    const y = digits(raw, 0, 4);
+    const m = digits(raw, 5, 2);
+    const d = digits(raw, 8, 2);
+    if (y >= 0 && m >= 0 && d >= 0) {
+      if (m === 0 || d === 0) return { kind: 'placeholder' };
+      if (m <= 12 && d <= daysIn(y, m) && y >= 1900 && y <= 2100) return { kind: 'date', value: raw };
+      return build(y, m, d, raw);
+    }
+  }
   const s = raw.trim();
   let m = /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (m) return build(Number(m[1]), Number(m[2]), Number(m[3]), s);

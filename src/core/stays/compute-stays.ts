@@ -1,11 +1,5 @@
-import type {
-  Admission,
-  Departure,
-  IsoDate,
-  StatusChange,
-  StatusChangeType,
-  StoredObservation,
-} from '../observation/observation.js';
+import type { IsoDate, StatusChangeType } from '../observation/observation.js';
+import type { AdmissionInput, DepartureInput, StatusChangeInput, StayInput } from './stay-input.js';
 import { dayNumber, isoDate } from './dates.js';
 import { normalizeClass, type RulePack, type UsPeriodRule, type UsRulePack } from './rule-pack.js';
 import type { Stay, StayComputation, StayDeparture, StayOutcome } from './stay.js';
@@ -21,9 +15,9 @@ export const UNRESOLVED_RULES = {
   invalidDate: 'unresolved.invalid-date',
 } as const;
 
-type StoredAdmission = Admission & { readonly id: string };
-type StoredDeparture = Departure & { readonly id: string };
-type StoredStatusChange = StatusChange & { readonly id: string };
+type StoredAdmission = AdmissionInput;
+type StoredDeparture = DepartureInput;
+type StoredStatusChange = StatusChangeInput;
 
 interface AdmW {
   readonly o: StoredAdmission;
@@ -125,7 +119,7 @@ interface Filing {
  * if (parsed.ok) computeStays(observationsOfOnePerson, parsed.pack, '2025-09-30');
  */
 export function computeStays(
-  observations: readonly StoredObservation[],
+  observations: readonly StayInput[],
   pack: RulePack,
   asOf: IsoDate,
 ): StayComputation {

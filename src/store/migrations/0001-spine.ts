@@ -56,6 +56,8 @@ create table observation (
   channel text,
   -- json, not jsonb: stored as given (cheaper to load at a million rows a day); read whole, not queried inside.
   body json not null,
+  -- The few fields the stays engine reads (core/stays/stay-facts.ts): recomputes never parse bodies.
+  facts text not null,
   superseded boolean not null default false
 );
 create index observation_person on observation (person_id);
