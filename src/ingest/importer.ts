@@ -36,7 +36,8 @@ export interface ImportSummary {
 }
 
 interface Prepared {
-  readonly rec: IncomingRecord;
+  /** Only what is stored: the split fields are dropped once validated (less to carry between batches). */
+  readonly rec: Pick<IncomingRecord, 'line' | 'content'>;
   readonly sourceRecordId: string;
   readonly contentHash: string;
   readonly parsed: { ok: true; body: ObservationBody } | { ok: false; errors: readonly FieldError[] };
@@ -57,16 +58,17 @@ const sha128 = (s: string) => hash('sha256', s).slice(0, 32);
 function prepare(rec: IncomingRecord): Prepared {
   const contentHash = contentHashOf(rec);
   const sourceRecordId = rec.fields?.record_id?.trim() || `hash:${contentHash}`;
+  const kept = { line: rec.line, content: rec.content };
   if (rec.fields === null)
     return {
-      rec,
+      rec: kept,
       sourceRecordId,
       contentHash,
       parsed: { ok: false, errors: [rec.readError ?? { field: '*', reason: 'unreadable' }] },
     };
   const r = parseFlatRecord(rec.fields);
   return {
-    rec,
+    rec: kept,
     sourceRecordId,
     contentHash,
     parsed: r.ok ? { ok: true, body: r.value } : { ok: false, errors: r.errors },
