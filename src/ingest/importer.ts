@@ -138,42 +138,53 @@ export async function importRecords(
     await previous;
   };
 
-  for await (const rec of records) {
-    totals.rowsRead++;
-    bytesRead = rec.bytesRead ?? bytesRead;
-    const p = prepare(rec);
-    const seen = idsInBatch.get(p.sourceRecordId);
-    if (seen === p.contentHash) {
-      totals.rowsUnchanged++;
-      continue;
-    }
-    // A second version of a record in the same batch: the first must be stored before it can be superseded.
-    if (seen !== undefined) await flush();
-    idsInBatch.set(p.sourceRecordId, p.contentHash);
-    batch.push(p);
-    if (batch.length >= batchSize) await flush();
+  const record = (status: string) =>
+    db.session((s) =>
+      s.query(
+        `update import_run set finished_at = now(), status = $2, header = $3, rows_read = $4, rows_new = $5, rows_unchanged = $6,
+         rows_superseded = $7, rows_quarantined = $8 where id = $1`,
+        [
+          importId,
+          status,
+          options.header?.() ?? null,
+          totals.rowsRead,
+          totals.rowsNew,
+          totals.rowsUnchanged,
+          totals.rowsSuperseded,
+          totals.rowsQuarantined,
+        ],
+      ),
+    );
+  try {
+    await readAll();
+  } catch (err) {
+    // Committed batches stay (a re-run completes the file without duplicates); the run says it failed.
+    await inFlight.catch(() => undefined);
+    await record('failed').catch(() => undefined);
+    throw err;
   }
-  await flush();
-  await inFlight;
-
-  const status = 'completed';
-  await db.session((s) =>
-    s.query(
-      `update import_run set finished_at = now(), status = $2, header = $3, rows_read = $4, rows_new = $5, rows_unchanged = $6,
-       rows_superseded = $7, rows_quarantined = $8 where id = $1`,
-      [
-        importId,
-        status,
-        options.header?.() ?? null,
-        totals.rowsRead,
-        totals.rowsNew,
-        totals.rowsUnchanged,
-        totals.rowsSuperseded,
-        totals.rowsQuarantined,
-      ],
-    ),
-  );
+  await record('completed');
   return { importId, ...totals, affectedPersonIds: affected };
+
+  async function readAll() {
+    for await (const rec of records) {
+      totals.rowsRead++;
+      bytesRead = rec.bytesRead ?? bytesRead;
+      const p = prepare(rec);
+      const seen = idsInBatch.get(p.sourceRecordId);
+      if (seen === p.contentHash) {
+        totals.rowsUnchanged++;
+        continue;
+      }
+      // A second version of a record in the same batch: the first must be stored before it can be superseded.
+      if (seen !== undefined) await flush();
+      idsInBatch.set(p.sourceRecordId, p.contentHash);
+      batch.push(p);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    await inFlight;
+  }
 }
 
 async function writeBatch(

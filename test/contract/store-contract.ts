@@ -225,6 +225,21 @@ export function describeStoreContract(
       expect(again).toMatchObject({ rowsSuperseded: 0, rowsNew: 0, rowsUnchanged: 1 });
     });
 
+    it('a feed that cannot be read is refused whole, and its run is marked failed', async () => {
+      const { writeFileSync, mkdtempSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { tmpdir } = await import('node:os');
+      const file = join(mkdtempSync(join(tmpdir(), 'imos-bad-')), 'bad.csv');
+      writeFileSync(file, 'record_id,kind,shoe_size\nX1,Admission,42\n');
+      await expect(importFeedFiles(ctx, [file], 'bad')).rejects.toThrow(/unknown column\(s\) shoe_size/);
+      const [run] = await db.session((s) =>
+        s.query<{ status: string }>(
+          `select status from import_run where source = 'bad' order by id desc limit 1`,
+        ),
+      );
+      expect(run).toEqual({ status: 'failed' });
+    });
+
     it('a record whose keys reach two stored persons merges them into the older one', async () => {
       const { importSubmitted } = await import('../../src/app/import-feed.js');
       const mk = (id: string, doc: string, adm: string) => ({
