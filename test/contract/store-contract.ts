@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/app-context.js';
@@ -226,9 +229,6 @@ export function describeStoreContract(
     });
 
     it('a feed that cannot be read is refused whole, and its run is marked failed', async () => {
-      const { writeFileSync, mkdtempSync } = await import('node:fs');
-      const { join } = await import('node:path');
-      const { tmpdir } = await import('node:os');
       const file = join(mkdtempSync(join(tmpdir(), 'imos-bad-')), 'bad.csv');
       writeFileSync(file, 'record_id,kind,shoe_size\nX1,Admission,42\n');
       await expect(importFeedFiles(ctx, [file], 'bad')).rejects.toThrow(/unknown column\(s\) shoe_size/);
