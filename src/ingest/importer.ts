@@ -87,7 +87,7 @@ export async function importRecords(
   records: AsyncIterable<IncomingRecord>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? 5_000;
+  const batchSize = options.batchSize ?? 20_000;
   const [run] = await db.session((s) =>
     s.query<{ id: string }>(
       'insert into import_run (source, file, format) values ($1, $2, $3) returning id::text as id',
