@@ -4,11 +4,6 @@ import type { AppContext } from '../../app/app-context.js';
 import { ApiError } from '../api-error.js';
 import { SESSION_COOKIE } from '../authorize.js';
 
-const userSchema = {
-  type: 'object',
-  properties: { id: { type: 'string' }, username: { type: 'string' }, role: { type: 'string' } },
-};
-
 export function sessionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: { username: string; password: string } }>(
     '/api/session',
@@ -62,5 +57,4 @@ export function sessionRoutes(app: FastifyInstance, ctx: AppContext): void {
       return { signedOut: true };
     },
   );
-  void userSchema;
 }

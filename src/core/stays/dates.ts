@@ -56,8 +56,8 @@ function pad4(n: number): string {
   return `000${n}`;
 }
 
-/** The ISO date `YYYY-MM-DD` of a day number (years 0-9999). */
-export function isoDate(day: number): IsoDate {
+/** The civil date of a day number (H. Hinnant's civil_from_days). */
+export function civilFromDays(day: number): { readonly y: number; readonly m: number; readonly d: number } {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -68,7 +68,12 @@ export function isoDate(day: number): IsoDate {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
+/** The ISO date `YYYY-MM-DD` of a day number (years 0-9999). */
+export function isoDate(day: number): IsoDate {
+  const { y, m, d } = civilFromDays(day);
   return `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
 }
 
