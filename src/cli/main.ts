@@ -23,7 +23,7 @@ import type { FlatRecord } from '../core/observation/flat-columns.js';
 import { FEED_FILES, writeFeeds } from '../generate/write-feeds.js';
 import cliProgress from 'cli-progress';
 import { serve } from '../server/serve.js';
-import { allPersonIds, recomputeStays } from '../stays/recompute-stays.js';
+import { recomputeAllStays } from '../stays/recompute-all-stays.js';
 import { fileProgress } from './progress.js';
 import { printTable } from './print-table.js';
 
@@ -298,14 +298,15 @@ quarantine
 
 program
   .command('recompute')
-  .description('recompute every stay from the stored facts (after a rule-pack change)')
+  .description(
+    'recompute every stay from the stored facts (after a rule-pack change); run it while no import runs',
+  )
   .action(async () => {
     await withContext(async (ctx) => {
-      const ids = await allPersonIds(ctx.db);
       const started = Date.now();
-      const n = await recomputeStays(ctx.db, ids, { pack: ctx.pack, asOf: ctx.asOf() });
+      const r = await recomputeAllStays(ctx.db, { pack: ctx.pack, asOf: ctx.asOf() });
       console.log(
-        `${n} stays of ${ids.length} persons recomputed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `${r.stays} stays of ${r.persons} persons recomputed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
     });
   });

@@ -12,7 +12,7 @@ export interface RecomputeOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-const STAY_COLUMNS = [
+export const STAY_COLUMNS = [
   'person_id',
   'seq',
   'admission_id',
@@ -84,7 +84,7 @@ export async function recomputeStays(
   return stays;
 }
 
-function computeChunk(rows: readonly FactRow[], options: RecomputeOptions) {
+export function computeChunk(rows: readonly FactRow[], options: RecomputeOptions) {
   const byPerson = new Map<string, StayInput[]>();
   for (const r of rows) {
     const input = fromStayFacts(r.id, r.facts);
@@ -122,12 +122,4 @@ function computeChunk(rows: readonly FactRow[], options: RecomputeOptions) {
     for (const id of result.unmatchedDepartureIds) unmatchedRows.push([id, personId]);
   }
   return { stayRows, unmatchedRows };
-}
-
-/** Every person in the store (for a full recompute after a rule change). */
-export async function allPersonIds(db: Database): Promise<string[]> {
-  const rows = await db.session((s) =>
-    s.query<{ id: string }>('select id::text as id from person where merged_into is null order by id'),
-  );
-  return rows.map((r) => r.id);
 }

@@ -9,6 +9,7 @@ import { runOverstayReport } from '../../src/app/overstay-report-query.js';
 import { getPerson, searchPersons } from '../../src/app/person-query.js';
 import { listQuarantine, resubmitQuarantined } from '../../src/app/quarantine-service.js';
 import { exactResolver } from '../../src/identity/exact-resolver.js';
+import { recomputeAllStays } from '../../src/stays/recompute-all-stays.js';
 import { loadRulePack } from '../../src/stays/load-rule-pack.js';
 import type { Database } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -238,6 +239,30 @@ export function describeStoreContract(
         ),
       );
       expect(run).toEqual({ status: 'failed' });
+    });
+
+    it('a full recompute rebuilds exactly the same stays and keeps the indexes', async () => {
+      const snapshot = () =>
+        db.session((s) =>
+          s.query(`select person_id::text, seq, outcome, authorized_until::text, departed_on::text, rule, explanation
+                     from stay order by person_id, seq`),
+        );
+      const before = await snapshot();
+      expect(before.length).toBeGreaterThan(3);
+      const r = await recomputeAllStays(db, { pack: ctx.pack, asOf: '2026-11-01', chunkSize: 2 });
+      expect(r.stays).toBe(before.length);
+      expect(await snapshot()).toEqual(before);
+      const indexes = await db.session((s) =>
+        s.query<{ indexname: string }>(
+          `select indexname from pg_indexes where tablename in ('stay', 'unmatched_departure') order by 1`,
+        ),
+      );
+      expect(indexes.map((i) => i.indexname)).toEqual([
+        'stay_authorized_until',
+        'stay_pkey',
+        'unmatched_departure_person',
+        'unmatched_departure_pkey',
+      ]);
     });
 
     it('a record whose keys reach two stored persons merges them into the older one', async () => {

@@ -1,0 +1,70 @@
+import type { Database } from '../store/database.js';
+import { computeChunk, STAY_COLUMNS, type RecomputeOptions } from './recompute-stays.js';
+
+interface FactRow {
+  id: string;
+  person_id: string;
+  facts: string;
+}
+
+/**
+ * Rebuilds every stay (after a rule-pack change): the new projection is written beside the old one
+ * without indexes, indexed once at the end, and swapped in by one short transaction, so readers see the
+ * old stays until the new ones are complete. Persons are read in id ranges, the next range while this
+ * one is computed. Run it when no import is running: a stay an import writes meanwhile is replaced.
+ */
+export async function recomputeAllStays(
+  db: Database,
+  options: RecomputeOptions,
+): Promise<{ persons: number; stays: number }> {
+  const [bounds] = await db.session((s) =>
+    s.query<{ max: string; persons: number }>(
+      'select coalesce(max(id), 0)::text as max, count(*) filter (where merged_into is null)::int as persons from person',
+    ),
+  );
+  const max = Number(bounds!.max);
+  await db.session((s) =>
+    s.exec(`drop table if exists stay_next; drop table if exists unmatched_departure_next;
+            create table stay_next (like stay including defaults);
+            create table unmatched_departure_next (like unmatched_departure including defaults);`),
+  );
+  const step = options.chunkSize ?? 20_000;
+  const read = (lo: number) =>
+    db.session((s) =>
+      s.query<FactRow>(
+        `select id::text as id, person_id::text as person_id, facts from observation
+          where person_id > $1 and person_id <= $2 and not superseded`,
+        [lo, lo + step],
+      ),
+    );
+  let stays = 0;
+  let next: Promise<FactRow[]> | null = max > 0 ? read(0) : null;
+  for (let lo = 0; lo < max; lo += step) {
+    const rows = await next!;
+    next = lo + step < max ? read(lo + step) : null;
+    next?.catch(() => undefined); // awaited on the next turn
+    const { stayRows, unmatchedRows } = computeChunk(rows, options);
+    await db.session(async (s) => {
+      await s.copyFrom('stay_next', STAY_COLUMNS, stayRows);
+      await s.copyFrom('unmatched_departure_next', ['observation_id', 'person_id'], unmatchedRows);
+    });
+    stays += stayRows.length;
+    options.onProgress?.(Math.min(lo + step, max), max);
+  }
+  await db.session((s) =>
+    s.exec(`alter table stay_next add constraint stay_next_pkey primary key (person_id, seq);
+            create index stay_next_authorized_until on stay_next (authorized_until);
+            alter table unmatched_departure_next add constraint unmatched_departure_next_pkey primary key (observation_id);
+            create index unmatched_departure_next_person on unmatched_departure_next (person_id);`),
+  );
+  await db.transaction((s) =>
+    s.exec(`drop table stay; drop table unmatched_departure;
+            alter table stay_next rename to stay;
+            alter table unmatched_departure_next rename to unmatched_departure;
+            alter index stay_next_pkey rename to stay_pkey;
+            alter index stay_next_authorized_until rename to stay_authorized_until;
+            alter index unmatched_departure_next_pkey rename to unmatched_departure_pkey;
+            alter index unmatched_departure_next_person rename to unmatched_departure_person;`),
+  );
+  return { persons: bounds!.persons, stays };
+}
