@@ -54,14 +54,30 @@ export async function recomputeStays(
   const chunkSize = options.chunkSize ?? 10_000;
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += chunkSize) chunks.push(ids.slice(i, i + chunkSize));
-  const read = (chunk: string[]) =>
-    db.session((s) =>
+  const read = async (chunk: string[]) => {
+    const first = Number(chunk[0]);
+    const last = Number(chunk[chunk.length - 1]);
+    // Dense chunks (most persons in the id range are affected, as after a large import) read the range
+    // and drop the few others; sparse ones probe the index person by person.
+    if (last - first < 2 * chunk.length) {
+      const wanted = new Set(chunk);
+      const rows = await db.session((s) =>
+        s.query<FactRow>(
+          `select id::text as id, person_id::text as person_id, facts from observation
+            where person_id between $1 and $2 and not superseded`,
+          [first, last],
+        ),
+      );
+      return rows.filter((r) => wanted.has(r.person_id));
+    }
+    return db.session((s) =>
       s.query<FactRow>(
         `select id::text as id, person_id::text as person_id, facts from observation
           where person_id = any($1::bigint[]) and not superseded`,
         [chunk],
       ),
     );
+  };
   let stays = 0;
   let done = 0;
   let next = chunks.length > 0 ? read(chunks[0]!) : null;
