@@ -17,7 +17,7 @@ import { writeFeeds } from '../src/generate/write-feeds.js';
 import { exactResolver } from '../src/identity/exact-resolver.js';
 import { loadRulePack } from '../src/stays/load-rule-pack.js';
 import { recomputeAllStays } from '../src/stays/recompute-all-stays.js';
-import { openDatabase } from '../src/store/open-database.js';
+import { createScratchDatabase } from '../test/integration/scratch-database.js';
 import { splitByDate } from './split-by-date.js';
 
 const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -29,16 +29,6 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
@@ -116,10 +106,8 @@ async function startupTime(): Promise<[number, number]> {
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'imos-bench-'));
-  const dbName = `imos_bench_${Date.now()}`;
-  console.log(
-    `ImmigrationOS bench — PostgreSQL ${ADMIN_URL.replace(/\/[^/]*$/, '')}/${dbName}, Node ${process.version}`,
-  );
+  const scratch = createScratchDatabase('imos_bench', ADMIN_URL);
+  console.log(`ImmigrationOS bench — PostgreSQL ${scratch.url}, Node ${process.version}`);
   try {
     // About 2.7 observations per person; generate, then split at the median day.
     const people = Math.round(TARGET / 2.7);
@@ -142,9 +130,8 @@ async function main() {
       `split by date: first import ${fmt(split.rows[0]!)} rows (${mib(split.a.reduce((n, f) => n + statSync(f).size, 0))}), second ${fmt(split.rows[1]!)} rows`,
     );
 
-    await admin(`create database ${dbName}`);
-    const url = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
-    const db = await openDatabase({ databaseUrl: url });
+    const db = await scratch.open();
+    const url = scratch.url;
     const ctx: AppContext = {
       db,
       resolver: exactResolver,
@@ -181,7 +168,7 @@ async function main() {
       );
     } finally {
       await db.close();
-      await admin(`drop database if exists ${dbName} with (force)`);
+      await scratch.drop();
     }
   } finally {
     clearInterval(sampler);

@@ -6,11 +6,13 @@ import { openDatabase } from '../../src/store/open-database.js';
 /** The machine's PostgreSQL; each suite creates its own database and drops it, so runs never interfere. */
 export const ADMIN_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-export function createScratchDatabase() {
-  const name = `imos_test_${randomBytes(5).toString('hex')}`;
-  const url = new URL(ADMIN_URL);
+/** A database of its own on the server at adminUrl (the tests' server unless told): open() creates it, drop() removes it. */
+export function createScratchDatabase(prefix = 'imos_test', adminUrl = ADMIN_URL) {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
   const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
+    const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
     try {
       await c.query(sql);
@@ -20,9 +22,9 @@ export function createScratchDatabase() {
   };
   return {
     name,
+    url: url.toString(),
     async open(): Promise<Database> {
       await admin(`create database ${name}`);
-      url.pathname = `/${name}`;
       return openDatabase({ databaseUrl: url.toString() });
     },
     async drop() {
