@@ -1,4 +1,5 @@
-import { FeedError, formatOfFile, readCsv, readNdjson } from '../ingest/read-feed.js';
+import { FeedError, formatOfFile } from '../ingest/read-feed.js';
+import { preparedInThread, preparedInWorker } from '../ingest/prepared-feed.js';
 import { importRecords, type ImportSummary } from '../ingest/importer.js';
 import type { IncomingRecord } from '../ingest/incoming-record.js';
 import { recomputeStays } from '../stays/recompute-stays.js';
@@ -33,7 +34,7 @@ export async function importFeedFiles(
     const format = formatOfFile(file);
     if (format === null) throw new FeedError(`${file}: unknown format; use a .csv, .ndjson or .jsonl file`);
     let header: string | null = null;
-    const records = format === 'csv' ? readCsv(file, (h) => (header = h)) : readNdjson(file);
+    const records = preparedInWorker(file, format, (h) => (header = h));
     summaries.push(
       await importRecords(ctx.db, ctx.resolver, records, {
         source,
@@ -56,7 +57,7 @@ export async function importSubmitted(
   format: string,
   header?: () => string | null,
 ): Promise<FeedImportResult> {
-  const summary = await importRecords(ctx.db, ctx.resolver, toAsync(records), {
+  const summary = await importRecords(ctx.db, ctx.resolver, preparedInThread(records), {
     source,
     file: null,
     format,
@@ -64,10 +65,6 @@ export async function importSubmitted(
   });
   const [result] = await finish(ctx, [summary], [null]);
   return result!;
-}
-
-async function* toAsync<T>(it: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
-  for await (const x of it) yield x;
 }
 
 async function finish(

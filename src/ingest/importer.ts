@@ -1,16 +1,8 @@
-import { hash } from 'node:crypto';
-import { FLAT_COLUMNS, type FlatRecord } from '../core/observation/flat-columns.js';
-import type { Observation } from '../core/observation/observation.js';
-import { parseFlatRecord, type ObservationBody } from '../core/observation/parse-flat-record.js';
-import { exactKeys } from '../core/identity/exact-keys.js';
-import { compactObservationJson } from '../core/observation/complete-observation.js';
-import { toStayFacts } from '../core/stays/stay-facts.js';
-import type { FieldError } from '../core/result/result.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import { allocateIds } from '../store/allocate-ids.js';
 import type { Database } from '../store/database.js';
 import type { SqlSession } from '../store/sql-session.js';
-import type { IncomingRecord } from './incoming-record.js';
+import { bodyWithProvenance, type PreparedRecord } from './prepare-record.js';
 
 export interface ImportOptions {
   readonly source: string;
@@ -35,45 +27,7 @@ export interface ImportSummary {
   readonly affectedPersonIds: ReadonlySet<string>;
 }
 
-interface Prepared {
-  /** Only what is stored: the split fields are dropped once validated (less to carry between batches). */
-  readonly rec: Pick<IncomingRecord, 'line' | 'content'>;
-  readonly sourceRecordId: string;
-  readonly contentHash: string;
-  readonly parsed: { ok: true; body: ObservationBody } | { ok: false; errors: readonly FieldError[] };
-}
-
-/** Order-independent hash of the fields, so a re-export with reordered columns is still "the same". */
-function contentHashOf(rec: IncomingRecord): string {
-  if (rec.fields === null) return sha128(rec.content);
-  const f: FlatRecord = rec.fields;
-  let canon = '';
-  for (const c of FLAT_COLUMNS) canon += (f[c]?.trim() ?? '') + '\u001f';
-  return sha128(canon);
-}
-
-/** SHA-256 cut to 128 bits (hex): collision-free at any realistic volume, half the index size. */
-const sha128 = (s: string) => hash('sha256', s).slice(0, 32);
-
-function prepare(rec: IncomingRecord): Prepared {
-  const contentHash = contentHashOf(rec);
-  const sourceRecordId = rec.fields?.record_id?.trim() || `hash:${contentHash}`;
-  const kept = { line: rec.line, content: rec.content };
-  if (rec.fields === null)
-    return {
-      rec: kept,
-      sourceRecordId,
-      contentHash,
-      parsed: { ok: false, errors: [rec.readError ?? { field: '*', reason: 'unreadable' }] },
-    };
-  const r = parseFlatRecord(rec.fields);
-  return {
-    rec: kept,
-    sourceRecordId,
-    contentHash,
-    parsed: r.ok ? { ok: true, body: r.value } : { ok: false, errors: r.errors },
-  };
-}
+type Prepared = PreparedRecord & { readonly bytesRead?: number };
 
 /**
  * Imports records idempotently: keyed by (source, source record id), else by content hash. The same
@@ -84,7 +38,7 @@ function prepare(rec: IncomingRecord): Prepared {
 export async function importRecords(
   db: Database,
   resolver: IdentityResolver,
-  records: AsyncIterable<IncomingRecord>,
+  records: AsyncIterable<Prepared>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 20_000;
@@ -167,10 +121,9 @@ export async function importRecords(
   return { importId, ...totals, affectedPersonIds: affected };
 
   async function readAll() {
-    for await (const rec of records) {
+    for await (const p of records) {
       totals.rowsRead++;
-      bytesRead = rec.bytesRead ?? bytesRead;
-      const p = prepare(rec);
+      bytesRead = p.bytesRead ?? bytesRead;
       const seen = idsInBatch.get(p.sourceRecordId);
       if (seen === p.contentHash) {
         totals.rowsUnchanged++;
@@ -212,14 +165,14 @@ async function writeBatch(
 
   let rowsUnchanged = 0;
   const quarantined: Prepared[] = [];
-  const accepted: { p: Prepared; body: ObservationBody; supersedes: string | null }[] = [];
+  const accepted: { p: Prepared; supersedes: string | null }[] = [];
   for (const p of batch) {
     if (knownVersions.has(`${p.sourceRecordId}\u001f${p.contentHash}`)) {
       rowsUnchanged++;
-    } else if (!p.parsed.ok) {
+    } else if (p.errors) {
       quarantined.push(p);
     } else {
-      accepted.push({ p, body: p.parsed.body, supersedes: currentOf.get(p.sourceRecordId) ?? null });
+      accepted.push({ p, supersedes: currentOf.get(p.sourceRecordId) ?? null });
     }
   }
 
@@ -235,11 +188,11 @@ async function writeBatch(
         source,
         options.file,
         options.format,
-        quarantined.map((p) => p.rec.line),
+        quarantined.map((p) => p.line),
         quarantined.map((p) => p.sourceRecordId),
         quarantined.map((p) => p.contentHash),
-        quarantined.map((p) => p.rec.content),
-        quarantined.map((p) => JSON.stringify(p.parsed.ok ? [] : p.parsed.errors)),
+        quarantined.map((p) => p.content),
+        quarantined.map((p) => JSON.stringify(p.errors)),
       ],
     );
     rowsQuarantined = rows.length;
@@ -272,14 +225,14 @@ async function writeBatch(
       a.p.sourceRecordId,
       a.p.contentHash,
       importId,
-      a.p.rec.line,
-      a.p.rec.content,
+      a.p.line,
+      a.p.content,
     ]),
   );
 
   const resolution = await resolver.resolve(
     s,
-    accepted.map((a) => ({ keys: exactKeys(a.body.person, a.body.admissionNumber) })),
+    accepted.map((a) => ({ keys: a.p.keys ?? [] })),
   );
   for (const p of resolution.affectedPersonIds) affected.add(p);
   for (const m of resolution.merges) affected.delete(m.from);
@@ -288,21 +241,17 @@ async function writeBatch(
   await s.copyFrom(
     'observation',
     ['id', 'raw_record_id', 'kind', 'person_id', 'event_date', 'channel', 'body', 'facts'],
-    accepted.map((a, i) => {
-      // The body is complete but for its provenance, set here once the raw record has its id.
-      const observation = a.body as Observation & { provenance: Observation['provenance'] };
-      observation.provenance = { source, sourceRecordId: a.p.sourceRecordId, rawRecordId: rawIds[i]! };
-      return [
-        obsIds[i],
-        rawIds[i],
-        a.body.kind,
-        resolution.personIds[i],
-        a.body.date,
-        a.body.kind === 'Departure' ? a.body.channel : null,
-        compactObservationJson(observation),
-        toStayFacts(observation),
-      ];
-    }),
+    accepted.map(({ p }, i) => [
+      obsIds[i],
+      rawIds[i],
+      p.kind,
+      resolution.personIds[i],
+      p.date,
+      p.channel,
+      // The body is complete but for its provenance, known now that the raw record has its id.
+      bodyWithProvenance(p.body!, { source, sourceRecordId: p.sourceRecordId, rawRecordId: rawIds[i]! }),
+      p.facts,
+    ]),
   );
 
   return {

@@ -1,0 +1,58 @@
+/**
+ * Worker thread: reads a feed file, validates and encodes its records (prepare-record.ts) and posts them
+ * in batches, so the main thread only writes. It waits for credit from the main thread, so a fast reader
+ * never piles up more than a few batches in memory.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FeedFormat } from './incoming-record.js';
+import { prepareRecord, type PreparedRecord } from './prepare-record.js';
+import { readCsv, readNdjson } from './read-feed.js';
+
+export interface WorkerInput {
+  readonly file: string;
+  readonly format: FeedFormat;
+  readonly batchSize: number;
+}
+
+export type WorkerMessage =
+  | { readonly type: 'batch'; readonly records: PreparedRecord[]; readonly bytesRead: number }
+  | { readonly type: 'header'; readonly header: string }
+  | { readonly type: 'done' }
+  | { readonly type: 'error'; readonly message: string; readonly code: string | undefined };
+
+const port = parentPort!;
+const { file, format, batchSize } = workerData as WorkerInput;
+let credits = 2;
+let wake: (() => void) | null = null;
+port.on('message', () => {
+  credits++;
+  wake?.();
+});
+const waitForCredit = () => (credits > 0 ? Promise.resolve() : new Promise<void>((r) => (wake = r)));
+
+async function run() {
+  const records =
+    format === 'csv'
+      ? readCsv(file, (header) => port.postMessage({ type: 'header', header } satisfies WorkerMessage))
+      : readNdjson(file);
+  let batch: PreparedRecord[] = [];
+  let bytesRead = 0;
+  for await (const rec of records) {
+    bytesRead = rec.bytesRead ?? bytesRead;
+    batch.push(prepareRecord(rec));
+    if (batch.length >= batchSize) {
+      await waitForCredit();
+      credits--;
+      port.postMessage({ type: 'batch', records: batch, bytesRead } satisfies WorkerMessage);
+      batch = [];
+    }
+  }
+  if (batch.length > 0)
+    port.postMessage({ type: 'batch', records: batch, bytesRead } satisfies WorkerMessage);
+  port.postMessage({ type: 'done' } satisfies WorkerMessage);
+}
+
+run().catch((err: unknown) => {
+  const e = err as Error & { code?: string };
+  port.postMessage({ type: 'error', message: e.message, code: e.code } satisfies WorkerMessage);
+});

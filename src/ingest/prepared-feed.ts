@@ -1,0 +1,65 @@
+import { Worker } from 'node:worker_threads';
+import type { FeedFormat, IncomingRecord } from './incoming-record.js';
+import { prepareRecord, type PreparedRecord } from './prepare-record.js';
+import { FeedError } from './read-feed.js';
+import type { WorkerInput, WorkerMessage } from './prepare-worker.js';
+
+/** bin/ingest-worker.js registers the TypeScript loader, then runs prepare-worker.ts. */
+const WORKER_ENTRY = new URL('../../bin/ingest-worker.js', import.meta.url);
+
+/** Records prepared on this thread (API submissions, resubmissions: small inputs). */
+export async function* preparedInThread(
+  records: AsyncIterable<IncomingRecord> | Iterable<IncomingRecord>,
+): AsyncGenerator<PreparedRecord & { bytesRead?: number }> {
+  for await (const rec of records) {
+    const p = prepareRecord(rec);
+    yield rec.bytesRead === undefined ? p : { ...p, bytesRead: rec.bytesRead };
+  }
+}
+
+/**
+ * A feed file read and prepared on a worker thread while this thread writes: on two or more cores the
+ * parsing, validation and encoding of the next batch overlap the database work of this one.
+ */
+export async function* preparedInWorker(
+  file: string,
+  format: FeedFormat,
+  onHeader: (header: string) => void,
+  batchSize = 5_000,
+): AsyncGenerator<PreparedRecord & { bytesRead?: number }> {
+  const worker = new Worker(WORKER_ENTRY, { workerData: { file, format, batchSize } satisfies WorkerInput });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    wake?.();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`the feed reader stopped with code ${code}`);
+    wake?.();
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
+      const m = queue.shift();
+      if (!m) throw failure!;
+      if (m.type === 'header') onHeader(m.header);
+      else if (m.type === 'error')
+        throw m.code === 'FEED_UNREADABLE' ? new FeedError(m.message) : new Error(m.message);
+      else if (m.type === 'done') return;
+      else {
+        worker.postMessage('credit');
+        const last = m.records.length - 1;
+        for (let i = 0; i < m.records.length; i++)
+          yield i === last ? { ...m.records[i]!, bytesRead: m.bytesRead } : m.records[i]!;
+      }
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
