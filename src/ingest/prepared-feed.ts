@@ -39,8 +39,9 @@ export async function* preparedInWorker(
     failure = err;
     wake?.();
   });
+  // Messages arrive before 'exit', so a normal end is read from the queue before this failure is seen.
   worker.on('exit', (code) => {
-    if (code !== 0 && !failure) failure = new Error(`the feed reader stopped with code ${code}`);
+    failure ??= new Error(`the feed reader stopped before the end of ${file} (exit code ${code})`);
     wake?.();
   });
   try {
