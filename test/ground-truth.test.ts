@@ -78,7 +78,7 @@ async function storedStays(db: Database) {
       `select s.person_id::text as "personId", r.source_record_id as "admissionRecordId", s.nationality,
               s.class_of_admission as "classOfAdmission", to_char(s.authorized_until, 'YYYY-MM-DD') as "authorizedUntil",
               to_char(s.departed_on, 'YYYY-MM-DD') as "departedOn", s.departure_inferred as "departureInferred", s.outcome
-         from stay s join observation o on o.id = s.admission_id join raw_record r on r.id = o.raw_record_id`,
+         from stay s join observation o on o.id = s.admission_id join raw_record r on r.id = o.id`,
     ),
   );
 }
@@ -113,7 +113,7 @@ describe('overstay report against ground truth', () => {
     const placed = await db.session((s) =>
       s.query<{ record_id: string; person_id: string }>(
         `select r.source_record_id as record_id, o.person_id::text as person_id
-           from observation o join raw_record r on r.id = o.raw_record_id where not o.superseded`,
+           from observation o join raw_record r on r.id = o.id where not o.superseded`,
       ),
     );
     const quarantined = await db.session((s) =>

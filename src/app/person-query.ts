@@ -1,6 +1,11 @@
-import { completeObservation } from '../core/observation/complete-observation.js';
 import type { StoredObservation } from '../core/observation/observation.js';
 import type { Database } from '../store/database.js';
+import {
+  observationFromRaw,
+  RAW_COLUMNS,
+  RAW_OF_OBSERVATION,
+  type RawObservationRow,
+} from './stored-observation.js';
 
 export interface PersonStay {
   readonly seq: number;
@@ -31,6 +36,8 @@ export interface PersonView {
   readonly nationalities: readonly string[];
   /** The timeline: every fact, oldest first, superseded ones marked. */
   readonly observations: readonly (StoredObservation & { readonly superseded: boolean })[];
+  /** Observations whose raw record the current parser no longer accepts: shown as ids, never dropped silently. */
+  readonly unreadableObservationIds: readonly string[];
   readonly stays: readonly PersonStay[];
   readonly unmatchedDepartureIds: readonly string[];
 }
@@ -45,8 +52,9 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       [id],
     );
     if (!person) return null;
-    const obs = await s.query<{ id: string; body: Record<string, unknown>; superseded: boolean }>(
-      'select id::text as id, body, superseded from observation where person_id = $1 order by event_date, id',
+    const obs = await s.query<RawObservationRow & { superseded: boolean }>(
+      `select ${RAW_COLUMNS}, o.superseded from observation o ${RAW_OF_OBSERVATION}
+        where o.person_id = $1 order by o.event_date, o.id`,
       [id],
     );
     const stays = await s.query<Record<string, unknown>>(
@@ -61,11 +69,12 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       'select observation_id::text as id from unmatched_departure where person_id = $1',
       [id],
     );
-    const observations = obs.map((o) => ({
-      ...completeObservation(o.body),
-      id: o.id,
-      superseded: o.superseded,
-    }));
+    const unreadableObservationIds: string[] = [];
+    const observations = obs.flatMap((row) => {
+      const o = observationFromRaw(row);
+      if (o === null) unreadableObservationIds.push(row.id);
+      return o === null ? [] : [{ ...o, superseded: row.superseded }];
+    });
     const current = observations.filter((o) => !o.superseded);
     return {
       id: person.id,
@@ -79,6 +88,7 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       ),
       nationalities: uniq(current.map((o) => o.person.nationality)),
       observations,
+      unreadableObservationIds,
       stays: stays.map((r) => ({
         seq: r['seq'] as number,
         admissionId: r['admission_id'] as string,
@@ -113,42 +123,62 @@ export interface PersonHit {
 
 /**
  * Finds persons by travel document number (any issuer), admission number, or family name (exact,
- * case-insensitive). Numbers go through the identity keys' index; the fuzzy, transliteration-aware
- * search arrives with the linkage engine.
+ * case-insensitive). Numbers go through the identity keys' index; a family name is looked for in the
+ * current raw records and confirmed by parsing them. The fuzzy, transliteration-aware search arrives
+ * with the linkage engine.
  */
 export async function searchPersons(db: Database, query: string, limit = 50): Promise<PersonHit[]> {
   const q = query.trim();
   if (q.length < 2) return [];
-  const number = q.toUpperCase().replace(/[\s-]/g, '');
-  const rows = await db.session((s) =>
-    s.query<{ person_id: string; body: Record<string, unknown>; matched_on: PersonHit['matchedOn'] }>(
-      `with hits as (
+  const number = q.toUpperCase().replace(/[\s-]/g, '').replace(/[%_:]/g, '');
+  const byName = /^[\p{L} '-]+$/u.test(q);
+  return db.session(async (s) => {
+    const hits = await s.query<{ person_id: string; matched_on: PersonHit['matchedOn'] }>(
+      `select distinct on (person_id) person_id::text as person_id, matched_on from (
          select person_id, 'document' as matched_on from person_key where key like 'd:' || $1 || ':%'
          union all
          select person_id, 'admission-number' from person_key where key = 'a:' || $2
-         union all
-         select person_id, 'name' from observation
-          where $3 and not superseded and lower(body->'person'->>'familyNames') = lower($2)
-       ), persons as (select distinct on (person_id) person_id, matched_on from hits order by person_id limit $4)
-       select p.person_id::text as person_id, p.matched_on,
-              (select body from observation o where o.person_id = p.person_id and not o.superseded order by o.event_date desc, o.id desc limit 1) as body
-         from persons p`,
-      [number.replace(/[%_:]/g, ''), q, /^[\p{L} '-]+$/u.test(q), limit],
-    ),
-  );
-  return rows
-    .filter((r) => r.body)
-    .map((r) => {
-      const o = completeObservation(r.body);
-      return {
-        personId: r.person_id,
-        name: [o.person.givenNames, o.person.familyNames].filter(Boolean).join(' '),
-        birthDate: o.person.birthDate,
-        nationality: o.person.nationality,
-        document: o.person.document
-          ? `${o.person.document.issuingCountry} ${o.person.document.number}`
-          : null,
-        matchedOn: r.matched_on,
-      };
+       ) h order by person_id limit $3`,
+      [number, q, limit],
+    );
+    const found = new Map(hits.map((h) => [h.person_id, h.matched_on]));
+    if (byName && found.size < limit) {
+      const candidates = await s.query<RawObservationRow & { person_id: string }>(
+        `select ${RAW_COLUMNS}, o.person_id::text as person_id from observation o ${RAW_OF_OBSERVATION}
+          where not o.superseded and strpos(lower(r.content), lower($1)) > 0 limit 1000`,
+        [q],
+      );
+      const wanted = q.toLowerCase().replace(/\s+/g, ' ');
+      for (const c of candidates) {
+        if (found.size >= limit) break;
+        if (found.has(c.person_id)) continue;
+        if (observationFromRaw(c)?.person.familyNames?.toLowerCase() === wanted)
+          found.set(c.person_id, 'name');
+      }
+    }
+    if (found.size === 0) return [];
+    // Each person as their latest current record describes them.
+    const latest = await s.query<RawObservationRow & { person_id: string }>(
+      `select distinct on (o.person_id) ${RAW_COLUMNS}, o.person_id::text as person_id
+         from observation o ${RAW_OF_OBSERVATION}
+        where o.person_id = any($1::bigint[]) and not o.superseded
+        order by o.person_id, o.event_date desc, o.id desc`,
+      [[...found.keys()]],
+    );
+    return latest.flatMap((row) => {
+      const o = observationFromRaw(row);
+      if (o === null) return [];
+      const doc = o.person.document;
+      return [
+        {
+          personId: row.person_id,
+          name: [o.person.givenNames, o.person.familyNames].filter(Boolean).join(' '),
+          birthDate: o.person.birthDate,
+          nationality: o.person.nationality,
+          document: doc ? `${doc.issuingCountry} ${doc.number}` : null,
+          matchedOn: found.get(row.person_id)!,
+        },
+      ];
     });
+  });
 }

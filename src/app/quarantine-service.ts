@@ -1,10 +1,10 @@
-import { FLAT_COLUMNS, type FlatRecord } from '../core/observation/flat-columns.js';
+import type { FlatRecord } from '../core/observation/flat-columns.js';
 import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
 import type { FieldError } from '../core/result/result.js';
 import type { AppContext } from './app-context.js';
 import { importSubmitted } from './import-feed.js';
-import { splitCsvLine } from '../ingest/csv-lines.js';
-import { flattenJson } from '../ingest/flatten-json.js';
+import { fieldsOf } from '../ingest/raw-fields.js';
+import { recordKeyOf } from '../store/record-key.js';
 
 export interface QuarantineEntry {
   readonly id: string;
@@ -61,28 +61,6 @@ export async function getQuarantineEntry(ctx: AppContext, id: string): Promise<Q
   return row ? toEntry(row) : null;
 }
 
-/** Reads a quarantined record's fields: JSON lines as JSON, CSV lines by their import's header. */
-export function fieldsOf(format: string, content: string, header: string | null): FlatRecord {
-  if (format !== 'csv') {
-    try {
-      const obj: unknown = JSON.parse(content);
-      return obj && typeof obj === 'object' && !Array.isArray(obj)
-        ? flattenJson(obj as Record<string, unknown>)
-        : {};
-    } catch {
-      return {};
-    }
-  }
-  const cols = splitCsvLine(header ?? FLAT_COLUMNS.join(',')).map((c) => c.trim().toLowerCase());
-  const cells = splitCsvLine(content);
-  const out: FlatRecord = {};
-  cols.forEach((c, i) => {
-    if ((FLAT_COLUMNS as readonly string[]).includes(c) && cells[i] !== undefined)
-      out[c as keyof FlatRecord] = cells[i];
-  });
-  return out;
-}
-
 export type ResubmitOutcome =
   | { readonly ok: true; readonly entry: QuarantineEntry; readonly rawRecordId: string | null }
   | {
@@ -112,12 +90,12 @@ export async function resubmitQuarantined(
   if (!parsed.ok) return { ok: false, code: 'STILL_INVALID', errors: parsed.errors };
   const content = JSON.stringify(corrected);
   await importSubmitted(ctx, [{ line: null, content, fields: corrected }], entry.source, 'resubmission');
-  const rid = corrected.record_id;
+  const rid = corrected.record_id?.trim();
   const [raw] = await ctx.db.session((s) =>
     rid
       ? s.query<{ id: string }>(
-          'select id::text as id from raw_record where source = $1 and source_record_id = $2 and superseded_by is null',
-          [entry.source, rid],
+          'select id::text as id from raw_record where record_key = $3 and source = $1 and source_record_id = $2 and superseded_by is null',
+          [entry.source, rid, recordKeyOf(rid)],
         )
       : s.query<{ id: string }>(
           'select id::text as id from raw_record where source = $1 and content = $2 order by id desc limit 1',

@@ -12,7 +12,12 @@ const byNumericId = (a: string, b: string) => a.length - b.length || (a < b ? -1
  */
 export const exactResolver: IdentityResolver = {
   async resolve(session: SqlSession, inputs: readonly ResolutionInput[]): Promise<ResolutionResult> {
-    const allKeys = [...new Set(inputs.flatMap((i) => i.keys))];
+    // Nodes: the inputs 0..n-1, then each distinct key.
+    const n = inputs.length;
+    const keyNode = new Map<string, number>();
+    for (const input of inputs)
+      for (const key of input.keys) if (!keyNode.has(key)) keyNode.set(key, n + keyNode.size);
+    const allKeys = [...keyNode.keys()];
     const existing =
       allKeys.length === 0
         ? []
@@ -22,26 +27,32 @@ export const exactResolver: IdentityResolver = {
           );
     const known = new Map(existing.map((r) => [r.key, r.person_id]));
 
-    const uf = new UnionFind();
-    for (const [key, person] of known) uf.union(`k${key}`, `p${person}`);
+    const uf = new UnionFind(n + keyNode.size);
+    // Keys of one stored person are one set, whose first key node stands for the person.
+    const nodeOfPerson = new Map<string, number>();
+    for (const [key, person] of known) {
+      const node = keyNode.get(key)!;
+      const first = nodeOfPerson.get(person);
+      if (first === undefined) nodeOfPerson.set(person, node);
+      else uf.union(first, node);
+    }
     inputs.forEach((input, i) => {
-      uf.add(`r${i}`);
-      for (const key of input.keys) uf.union(`r${i}`, `k${key}`);
+      for (const key of input.keys) uf.union(i, keyNode.get(key)!);
     });
 
     // Stored persons reached by each component.
-    const personsOfRoot = new Map<string, string[]>();
-    for (const person of new Set(known.values())) {
-      const root = uf.find(`p${person}`);
+    const personsOfRoot = new Map<number, string[]>();
+    for (const [person, node] of nodeOfPerson) {
+      const root = uf.find(node);
       const list = personsOfRoot.get(root);
       if (list) list.push(person);
       else personsOfRoot.set(root, [person]);
     }
 
-    const roots = inputs.map((_, i) => uf.find(`r${i}`));
+    const roots = inputs.map((_, i) => uf.find(i));
     const newRoots = [...new Set(roots.filter((r) => !personsOfRoot.has(r)))];
     const newIds = await allocateIds(session, 'person_id_seq', newRoots.length);
-    const personOfRoot = new Map<string, string>();
+    const personOfRoot = new Map<number, string>();
     newRoots.forEach((root, i) => personOfRoot.set(root, newIds[i]!));
 
     const merges: { from: string; into: string }[] = [];
@@ -61,8 +72,8 @@ export const exactResolver: IdentityResolver = {
       newIds.map((id) => [id]),
     );
     const newKeys: [string, string][] = [];
-    for (const key of allKeys) {
-      if (!known.has(key)) newKeys.push([key, personOfRoot.get(uf.find(`k${key}`))!]);
+    for (const [key, node] of keyNode) {
+      if (!known.has(key)) newKeys.push([key, personOfRoot.get(uf.find(node))!]);
     }
     await session.copyFrom('person_key', ['key', 'person_id'], newKeys);
 

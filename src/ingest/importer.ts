@@ -1,16 +1,15 @@
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import { allocateIds } from '../store/allocate-ids.js';
 import type { Database } from '../store/database.js';
+import { copyField } from '../store/copy-text.js';
 import type { SqlSession } from '../store/sql-session.js';
-import { bodyWithProvenance, type PreparedRecord } from './prepare-record.js';
+import type { PreparedBatch } from './prepare-record.js';
 
 export interface ImportOptions {
   readonly source: string;
   readonly file: string | null;
   readonly format: string;
   readonly header?: () => string | null;
-  /** Rows per transaction; each batch is one set of COPYs. */
-  readonly batchSize?: number;
   readonly onProgress?: (progress: { rows: number; bytesRead: number }) => void;
 }
 
@@ -27,7 +26,11 @@ export interface ImportSummary {
   readonly affectedPersonIds: ReadonlySet<string>;
 }
 
-type Prepared = PreparedRecord & { readonly bytesRead?: number };
+/** Rows of one prepared batch that are written together (no record id twice with different content). */
+interface WriteUnit {
+  readonly batch: PreparedBatch;
+  readonly rows: number[];
+}
 
 /**
  * Imports records idempotently: keyed by (source, source record id), else by content hash. The same
@@ -38,10 +41,9 @@ type Prepared = PreparedRecord & { readonly bytesRead?: number };
 export async function importRecords(
   db: Database,
   resolver: IdentityResolver,
-  records: AsyncIterable<Prepared>,
+  batches: AsyncIterable<PreparedBatch>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? 20_000;
   const [run] = await db.session((s) =>
     s.query<{ id: string }>(
       'insert into import_run (source, file, format) values ($1, $2, $3) returning id::text as id',
@@ -59,15 +61,11 @@ export async function importRecords(
     merges: 0,
   };
   const affected = new Set<string>();
-
-  let batch: Prepared[] = [];
-  let idsInBatch = new Map<string, string>();
-  let bytesRead = 0;
-  // One batch is written while the next is read and validated: the parser and the database overlap.
+  // One unit is written while the next batch is read and validated: the reader and the database overlap.
   let inFlight: Promise<void> = Promise.resolve();
 
-  const write = async (current: Prepared[], rowsSoFar: number, bytesSoFar: number) => {
-    const r = await db.transaction((s) => writeBatch(s, resolver, options, importId, current));
+  const write = async (unit: WriteUnit, rowsSoFar: number, bytesSoFar: number) => {
+    const r = await db.transaction((s) => writeUnit(s, resolver, options, importId, unit));
     totals.rowsNew += r.rowsNew;
     totals.rowsUnchanged += r.rowsUnchanged;
     totals.rowsSuperseded += r.rowsSuperseded;
@@ -79,15 +77,11 @@ export async function importRecords(
     options.onProgress?.({ rows: rowsSoFar, bytesRead: bytesSoFar });
   };
 
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const current = batch;
-    batch = [];
-    idsInBatch = new Map();
+  const enqueue = async (unit: WriteUnit, bytesRead: number) => {
+    if (unit.rows.length === 0) return;
     const previous = inFlight;
     const rows = totals.rowsRead;
-    const bytes = bytesRead;
-    inFlight = previous.then(() => write(current, rows, bytes));
+    inFlight = previous.then(() => write(unit, rows, bytesRead));
     inFlight.catch(() => undefined); // observed below or at the end; never an unhandled rejection
     await previous;
   };
@@ -121,64 +115,76 @@ export async function importRecords(
   return { importId, ...totals, affectedPersonIds: affected };
 
   async function readAll() {
-    for await (const p of records) {
-      totals.rowsRead++;
-      bytesRead = p.bytesRead ?? bytesRead;
-      const seen = idsInBatch.get(p.sourceRecordId);
-      if (seen === p.contentHash) {
-        totals.rowsUnchanged++;
-        continue;
+    for await (const batch of batches) {
+      let unit: WriteUnit = { batch, rows: [] };
+      let seen = new Map<string, string>();
+      const n = batch.sourceRecordId.length;
+      for (let i = 0; i < n; i++) {
+        totals.rowsRead++;
+        const id = batch.sourceRecordId[i]!;
+        const hash = batch.contentHash[i]!;
+        const before = seen.get(id);
+        if (before === hash) {
+          totals.rowsUnchanged++;
+          continue;
+        }
+        // A second version of a record in the same batch: the first must be stored before it can be superseded.
+        if (before !== undefined) {
+          await enqueue(unit, batch.bytesRead);
+          unit = { batch, rows: [] };
+          seen = new Map();
+        }
+        seen.set(id, hash);
+        unit.rows.push(i);
       }
-      // A second version of a record in the same batch: the first must be stored before it can be superseded.
-      if (seen !== undefined) await flush();
-      idsInBatch.set(p.sourceRecordId, p.contentHash);
-      batch.push(p);
-      if (batch.length >= batchSize) await flush();
+      await enqueue(unit, batch.bytesRead);
     }
-    await flush();
     await inFlight;
   }
 }
 
-async function writeBatch(
+async function writeUnit(
   s: SqlSession,
   resolver: IdentityResolver,
   options: ImportOptions,
   importId: string,
-  batch: readonly Prepared[],
+  { batch, rows }: WriteUnit,
 ) {
   const source = options.source;
   // Imports of one source take turns, so "one current version per record" holds across processes.
   await s.query('select pg_advisory_xact_lock(hashtext($1))', [source]);
-  const versions = await s.query<{
+  const found = await s.query<{
     source_record_id: string;
     content_hash: string;
     id: string;
     current: boolean;
   }>(
     `select source_record_id, content_hash, id::text as id, superseded_by is null as current
-       from raw_record where source = $1 and source_record_id = any($2::text[])`,
-    [source, batch.map((p) => p.sourceRecordId)],
+       from raw_record where record_key = any($2::bigint[]) and source = $1`,
+    [source, rows.map((i) => batch.recordKey[i])],
   );
+  // A record key is a hash: keep only the rows whose id is one of this batch's.
+  const ids = new Set(rows.map((i) => batch.sourceRecordId[i]));
+  const versions = found.filter((v) => ids.has(v.source_record_id));
   const knownVersions = new Set(versions.map((v) => `${v.source_record_id}\u001f${v.content_hash}`));
   const currentOf = new Map(versions.filter((v) => v.current).map((v) => [v.source_record_id, v.id]));
 
   let rowsUnchanged = 0;
-  const quarantined: Prepared[] = [];
-  const accepted: { p: Prepared; supersedes: string | null }[] = [];
-  for (const p of batch) {
-    if (knownVersions.has(`${p.sourceRecordId}\u001f${p.contentHash}`)) {
+  const quarantined: number[] = [];
+  const accepted: number[] = [];
+  for (const i of rows) {
+    if (
+      knownVersions.size > 0 &&
+      knownVersions.has(`${batch.sourceRecordId[i]}\u001f${batch.contentHash[i]}`)
+    )
       rowsUnchanged++;
-    } else if (p.errors) {
-      quarantined.push(p);
-    } else {
-      accepted.push({ p, supersedes: currentOf.get(p.sourceRecordId) ?? null });
-    }
+    else if (batch.errors[i] !== null) quarantined.push(i);
+    else accepted.push(i);
   }
 
   let rowsQuarantined = 0;
   if (quarantined.length > 0) {
-    const rows = await s.query(
+    const inserted = await s.query(
       `insert into quarantine (import_id, source, file, line, source_record_id, content_hash, format, content, errors)
        select $1, $2, $3, q.line, q.rid, q.hash, $4, q.content, q.errors::jsonb
          from unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[]) as q(line, rid, hash, content, errors)
@@ -188,22 +194,25 @@ async function writeBatch(
         source,
         options.file,
         options.format,
-        quarantined.map((p) => p.line),
-        quarantined.map((p) => p.sourceRecordId),
-        quarantined.map((p) => p.contentHash),
-        quarantined.map((p) => p.content),
-        quarantined.map((p) => JSON.stringify(p.errors)),
+        quarantined.map((i) => batch.line[i]),
+        quarantined.map((i) => batch.sourceRecordId[i]),
+        quarantined.map((i) => batch.contentHash[i]),
+        quarantined.map((i) => batch.content[i]),
+        quarantined.map((i) => JSON.stringify(batch.errors[i])),
       ],
     );
-    rowsQuarantined = rows.length;
-    rowsUnchanged += quarantined.length - rows.length;
+    rowsQuarantined = inserted.length;
+    rowsUnchanged += quarantined.length - inserted.length;
   }
 
   const affected = new Set<string>();
-  const rawIds = await allocateIds(s, 'raw_record_id_seq', accepted.length);
-  const superseded = accepted.flatMap((a, i) =>
-    a.supersedes === null ? [] : [{ old: a.supersedes, by: rawIds[i]! }],
-  );
+  // An observation takes the id of the raw record it was read from: one accepted record, one observation.
+  const newIds = await allocateIds(s, 'raw_record_id_seq', accepted.length);
+  const superseded: { old: string; by: string }[] = [];
+  accepted.forEach((row, k) => {
+    const old = currentOf.get(batch.sourceRecordId[row]!);
+    if (old !== undefined) superseded.push({ old, by: newIds[k]! });
+  });
   if (superseded.length > 0) {
     const oldIds = superseded.map((x) => x.old);
     await s.query(
@@ -211,47 +220,29 @@ async function writeBatch(
       [oldIds, superseded.map((x) => x.by)],
     );
     const olds = await s.query<{ person_id: string | null }>(
-      'update observation set superseded = true where raw_record_id = any($1::bigint[]) returning person_id::text as person_id',
+      'update observation set superseded = true where id = any($1::bigint[]) returning person_id::text as person_id',
       [oldIds],
     );
     for (const o of olds) if (o.person_id) affected.add(o.person_id);
   }
-  await s.copyFrom(
+  const head = `\t${copyField(source)}\t${importId}\t`;
+  await s.copyLines(
     'raw_record',
-    ['id', 'source', 'source_record_id', 'content_hash', 'import_id', 'line', 'content'],
-    accepted.map((a, i) => [
-      rawIds[i],
-      source,
-      a.p.sourceRecordId,
-      a.p.contentHash,
-      importId,
-      a.p.line,
-      a.p.content,
-    ]),
+    ['id', 'source', 'import_id', 'source_record_id', 'record_key', 'content_hash', 'line', 'content'],
+    accepted.map((row, k) => newIds[k]! + head + batch.rawCopy[row]!),
   );
 
   const resolution = await resolver.resolve(
     s,
-    accepted.map((a) => ({ keys: a.p.keys ?? [] })),
+    accepted.map((row) => ({ keys: batch.keys[row]! })),
   );
   for (const p of resolution.affectedPersonIds) affected.add(p);
   for (const m of resolution.merges) affected.delete(m.from);
 
-  const obsIds = await allocateIds(s, 'observation_id_seq', accepted.length);
-  await s.copyFrom(
+  await s.copyLines(
     'observation',
-    ['id', 'raw_record_id', 'kind', 'person_id', 'event_date', 'channel', 'body', 'facts'],
-    accepted.map(({ p }, i) => [
-      obsIds[i],
-      rawIds[i],
-      p.kind,
-      resolution.personIds[i],
-      p.date,
-      p.channel,
-      // The body is complete but for its provenance, known now that the raw record has its id.
-      bodyWithProvenance(p.body!, { source, sourceRecordId: p.sourceRecordId, rawRecordId: rawIds[i]! }),
-      p.facts,
-    ]),
+    ['id', 'person_id', 'kind', 'event_date', 'channel', 'facts'],
+    accepted.map((row, k) => `${newIds[k]!}\t${resolution.personIds[k]!}\t${batch.observationCopy[row]!}`),
   );
 
   return {

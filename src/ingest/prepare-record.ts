@@ -1,34 +1,38 @@
 import { hash } from 'node:crypto';
 import { exactKeys } from '../core/identity/exact-keys.js';
-import { compactObservationJson } from '../core/observation/complete-observation.js';
 import { FLAT_COLUMNS, type FlatRecord } from '../core/observation/flat-columns.js';
-import type { Observation, Provenance } from '../core/observation/observation.js';
+import type { Observation } from '../core/observation/observation.js';
 import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
 import type { FieldError } from '../core/result/result.js';
 import { toStayFacts } from '../core/stays/stay-facts.js';
+import { copyField } from '../store/copy-text.js';
+import { recordKeyOf } from '../store/record-key.js';
 import type { IncomingRecord } from './incoming-record.js';
 
 /**
- * A record read, validated and encoded, ready for the store: plain data, so it can be made on a worker
- * thread and posted to the one that writes. Everything here depends on the record alone.
+ * A batch of records read, validated and encoded, ready for the store, as parallel columns (one entry
+ * per record): plain arrays of strings, so a worker thread can make it and post it to the thread that
+ * writes at the cost of a copy, and the writer touches no per-record objects. Everything here depends
+ * on the records alone; ids, source and import are the writer's.
  */
-export interface PreparedRecord {
-  readonly line: number | null;
-  /** The record as received. */
-  readonly content: string;
-  readonly sourceRecordId: string;
-  readonly contentHash: string;
-  /** Set when the record is invalid: every field at fault. */
-  readonly errors?: readonly FieldError[];
-  readonly kind?: Observation['kind'];
-  readonly date?: string;
-  readonly channel?: string | null;
-  /** Exact identity keys (core/identity/exact-keys.ts). */
-  readonly keys?: readonly string[];
-  /** The compact observation JSON without its provenance (added once the raw record has an id). */
-  readonly body?: string;
-  /** The stay-facts projection. */
-  readonly facts?: string;
+export interface PreparedBatch {
+  readonly line: (number | null)[];
+  /** Each record as received: kept only for invalid records (the quarantine); valid ones carry it in rawCopy. */
+  readonly content: (string | null)[];
+  readonly sourceRecordId: string[];
+  readonly contentHash: string[];
+  /** The store's lookup key of each source record id (src/store/record-key.ts). */
+  readonly recordKey: string[];
+  /** Every field at fault, or null for a valid record. */
+  readonly errors: (readonly FieldError[] | null)[];
+  /** Exact identity keys (core/identity/exact-keys.ts); empty for an invalid record. */
+  readonly keys: (readonly string[])[];
+  /** COPY text of raw_record's (source_record_id, record_key, content_hash, line, content). */
+  readonly rawCopy: string[];
+  /** COPY text of observation's (kind, event_date, channel, facts); '' for an invalid record. */
+  readonly observationCopy: string[];
+  /** Bytes of the file consumed once this batch was read, for progress. */
+  bytesRead: number;
 }
 
 /** SHA-256 cut to 128 bits (hex): collision-free at any realistic volume, half the index size. */
@@ -43,27 +47,53 @@ function contentHashOf(rec: IncomingRecord): string {
   return sha128(canon);
 }
 
-export function prepareRecord(rec: IncomingRecord): PreparedRecord {
-  const contentHash = contentHashOf(rec);
-  const sourceRecordId = rec.fields?.record_id?.trim() || `hash:${contentHash}`;
-  const base = { line: rec.line, content: rec.content, sourceRecordId, contentHash };
-  if (rec.fields === null)
-    return { ...base, errors: [rec.readError ?? { field: '*', reason: 'unreadable' }] };
-  const r = parseFlatRecord(rec.fields);
-  if (!r.ok) return { ...base, errors: r.errors };
-  const o = r.value;
+export function emptyBatch(): PreparedBatch {
   return {
-    ...base,
-    kind: o.kind,
-    date: o.date,
-    channel: o.kind === 'Departure' ? o.channel : null,
-    keys: exactKeys(o.person, o.admissionNumber),
-    body: compactObservationJson(o as Observation),
-    facts: toStayFacts(o as Observation),
+    line: [],
+    content: [],
+    sourceRecordId: [],
+    contentHash: [],
+    recordKey: [],
+    errors: [],
+    keys: [],
+    rawCopy: [],
+    observationCopy: [],
+    bytesRead: 0,
   };
 }
 
-/** The stored observation JSON: the prepared body with its provenance appended. */
-export function bodyWithProvenance(body: string, provenance: Provenance): string {
-  return `${body.slice(0, -1)},"provenance":${JSON.stringify(provenance)}}`;
+export const recordsIn = (b: PreparedBatch): number => b.sourceRecordId.length;
+
+/** Validates and encodes one record onto the end of a batch. */
+export function prepareInto(batch: PreparedBatch, rec: IncomingRecord): void {
+  const contentHash = contentHashOf(rec);
+  const sourceRecordId = rec.fields?.record_id?.trim() || `hash:${contentHash}`;
+  let errors: readonly FieldError[] | null = null;
+  let keys: readonly string[] = [];
+  let observationCopy = '';
+  if (rec.fields === null) {
+    errors = [rec.readError ?? { field: '*', reason: 'unreadable' }];
+  } else {
+    const r = parseFlatRecord(rec.fields);
+    if (!r.ok) errors = r.errors;
+    else {
+      const o = r.value as Observation;
+      keys = exactKeys(o.person, o.admissionNumber);
+      const channel = o.kind === 'Departure' ? copyField(o.channel) : '\\N';
+      observationCopy = `${o.kind}\t${o.date}\t${channel}\t${copyField(toStayFacts(o))}`;
+    }
+  }
+  batch.line.push(rec.line);
+  batch.content.push(errors === null ? null : rec.content);
+  batch.sourceRecordId.push(sourceRecordId);
+  batch.contentHash.push(contentHash);
+  const recordKey = recordKeyOf(sourceRecordId);
+  batch.recordKey.push(recordKey);
+  batch.errors.push(errors);
+  batch.keys.push(keys);
+  batch.rawCopy.push(
+    `${copyField(sourceRecordId)}\t${recordKey}\t${contentHash}\t${copyField(rec.line)}\t${copyField(rec.content)}`,
+  );
+  batch.observationCopy.push(observationCopy);
+  if (rec.bytesRead !== undefined) batch.bytesRead = rec.bytesRead;
 }

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FeedFormat } from './incoming-record.js';
-import { prepareRecord, type PreparedRecord } from './prepare-record.js';
+import { emptyBatch, prepareInto, recordsIn, type PreparedBatch } from './prepare-record.js';
 import { readCsv, readNdjson } from './read-feed.js';
 
 export interface WorkerInput {
@@ -15,7 +15,7 @@ export interface WorkerInput {
 }
 
 export type WorkerMessage =
-  | { readonly type: 'batch'; readonly records: PreparedRecord[]; readonly bytesRead: number }
+  | { readonly type: 'batch'; readonly batch: PreparedBatch }
   | { readonly type: 'header'; readonly header: string }
   | { readonly type: 'done' }
   | { readonly type: 'error'; readonly message: string; readonly code: string | undefined };
@@ -35,20 +35,19 @@ async function run() {
     format === 'csv'
       ? readCsv(file, (header) => port.postMessage({ type: 'header', header } satisfies WorkerMessage))
       : readNdjson(file);
-  let batch: PreparedRecord[] = [];
-  let bytesRead = 0;
+  let batch = emptyBatch();
   for await (const rec of records) {
-    bytesRead = rec.bytesRead ?? bytesRead;
-    batch.push(prepareRecord(rec));
-    if (batch.length >= batchSize) {
+    prepareInto(batch, rec);
+    if (recordsIn(batch) >= batchSize) {
       await waitForCredit();
       credits--;
-      port.postMessage({ type: 'batch', records: batch, bytesRead } satisfies WorkerMessage);
-      batch = [];
+      port.postMessage({ type: 'batch', batch } satisfies WorkerMessage);
+      const bytesRead = batch.bytesRead;
+      batch = emptyBatch();
+      batch.bytesRead = bytesRead;
     }
   }
-  if (batch.length > 0)
-    port.postMessage({ type: 'batch', records: batch, bytesRead } satisfies WorkerMessage);
+  if (recordsIn(batch) > 0) port.postMessage({ type: 'batch', batch } satisfies WorkerMessage);
   port.postMessage({ type: 'done' } satisfies WorkerMessage);
 }
 

@@ -1,20 +1,29 @@
 import { Worker } from 'node:worker_threads';
 import type { FeedFormat, IncomingRecord } from './incoming-record.js';
-import { prepareRecord, type PreparedRecord } from './prepare-record.js';
+import { emptyBatch, prepareInto, recordsIn, type PreparedBatch } from './prepare-record.js';
 import { FeedError } from './read-feed.js';
 import type { WorkerInput, WorkerMessage } from './prepare-worker.js';
 
 /** bin/ingest-worker.js registers the TypeScript loader, then runs prepare-worker.ts. */
 const WORKER_ENTRY = new URL('../../bin/ingest-worker.js', import.meta.url);
 
+/** Records the importer writes in one transaction. */
+export const DEFAULT_BATCH_SIZE = 20_000;
+
 /** Records prepared on this thread (API submissions, resubmissions: small inputs). */
 export async function* preparedInThread(
   records: AsyncIterable<IncomingRecord> | Iterable<IncomingRecord>,
-): AsyncGenerator<PreparedRecord & { bytesRead?: number }> {
+  batchSize = DEFAULT_BATCH_SIZE,
+): AsyncGenerator<PreparedBatch> {
+  let batch = emptyBatch();
   for await (const rec of records) {
-    const p = prepareRecord(rec);
-    yield rec.bytesRead === undefined ? p : { ...p, bytesRead: rec.bytesRead };
+    prepareInto(batch, rec);
+    if (recordsIn(batch) >= batchSize) {
+      yield batch;
+      batch = emptyBatch();
+    }
   }
+  if (recordsIn(batch) > 0) yield batch;
 }
 
 /**
@@ -25,9 +34,11 @@ export async function* preparedInWorker(
   file: string,
   format: FeedFormat,
   onHeader: (header: string) => void,
-  batchSize = 5_000,
-): AsyncGenerator<PreparedRecord & { bytesRead?: number }> {
-  const worker = new Worker(WORKER_ENTRY, { workerData: { file, format, batchSize } satisfies WorkerInput });
+  batchSize = DEFAULT_BATCH_SIZE,
+): AsyncGenerator<PreparedBatch> {
+  const worker = new Worker(WORKER_ENTRY, {
+    workerData: { file, format, batchSize } satisfies WorkerInput,
+  });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
@@ -55,9 +66,7 @@ export async function* preparedInWorker(
       else if (m.type === 'done') return;
       else {
         worker.postMessage('credit');
-        const last = m.records.length - 1;
-        for (let i = 0; i < m.records.length; i++)
-          yield i === last ? { ...m.records[i]!, bytesRead: m.bytesRead } : m.records[i]!;
+        yield m.batch;
       }
     }
   } finally {

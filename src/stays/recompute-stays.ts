@@ -40,6 +40,9 @@ interface FactRow {
 
 const byNumericId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
+/** A chunk of persons: an id range read and replaced whole, or a list of ids probed one by one. */
+type Chunk = { readonly range: readonly [number, number] } | { readonly ids: readonly string[] };
+
 /**
  * Replaces the stays of the given persons with a fresh computation from their current (not superseded)
  * facts. Stays are derived state: this can run at any time, any number of times, with the same result.
@@ -52,32 +55,29 @@ export async function recomputeStays(
 ): Promise<number> {
   const ids = [...personIds].sort(byNumericId); // neighbouring ids share index and heap pages
   const chunkSize = options.chunkSize ?? 10_000;
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += chunkSize) chunks.push(ids.slice(i, i + chunkSize));
-  const read = async (chunk: string[]) => {
-    const first = Number(chunk[0]);
-    const last = Number(chunk[chunk.length - 1]);
-    // Dense chunks (most persons in the id range are affected, as after a large import) read the range
-    // and drop the few others; sparse ones probe the index person by person.
-    if (last - first < 2 * chunk.length) {
-      const wanted = new Set(chunk);
-      const rows = await db.session((s) =>
-        s.query<FactRow>(
-          `select id::text as id, person_id::text as person_id, facts from observation
-            where person_id between $1 and $2 and not superseded`,
-          [first, last],
-        ),
-      );
-      return rows.filter((r) => wanted.has(r.person_id));
-    }
-    return db.session((s) =>
-      s.query<FactRow>(
-        `select id::text as id, person_id::text as person_id, facts from observation
-          where person_id = any($1::bigint[]) and not superseded`,
-        [chunk],
-      ),
+  const chunks: Chunk[] = [];
+  for (let i = 0; i < ids.length; i += chunkSize) {
+    const part = ids.slice(i, i + chunkSize);
+    const first = Number(part[0]);
+    const last = Number(part[part.length - 1]);
+    // Where most persons in an id range are affected (as after a large import), recomputing the whole
+    // range costs less than finding the affected ones: one range scan instead of thousands of probes.
+    chunks.push(last - first < 2 * part.length ? { range: [first, last] } : { ids: part });
+  }
+  const read = (chunk: Chunk) =>
+    db.session((s) =>
+      'range' in chunk
+        ? s.query<FactRow>(
+            `select id::text as id, person_id::text as person_id, facts from observation
+              where person_id between $1 and $2 and not superseded`,
+            chunk.range,
+          )
+        : s.query<FactRow>(
+            `select id::text as id, person_id::text as person_id, facts from observation
+              where person_id = any($1::bigint[]) and not superseded`,
+            [chunk.ids],
+          ),
     );
-  };
   let stays = 0;
   let done = 0;
   let next = chunks.length > 0 ? read(chunks[0]!) : null;
@@ -87,14 +87,18 @@ export async function recomputeStays(
     next?.catch(() => undefined); // awaited on the next turn
     const { stayRows, unmatchedRows } = computeChunk(rows, options);
     const chunk = chunks[i]!;
+    const [where, params] =
+      'range' in chunk
+        ? ['person_id between $1 and $2', chunk.range]
+        : ['person_id = any($1::bigint[])', [chunk.ids]];
     await db.transaction(async (s) => {
-      await s.query('delete from stay where person_id = any($1::bigint[])', [chunk]);
-      await s.query('delete from unmatched_departure where person_id = any($1::bigint[])', [chunk]);
+      await s.query(`delete from stay where ${where}`, params);
+      await s.query(`delete from unmatched_departure where ${where}`, params);
       await s.copyFrom('stay', STAY_COLUMNS, stayRows);
       await s.copyFrom('unmatched_departure', ['observation_id', 'person_id'], unmatchedRows);
     });
     stays += stayRows.length;
-    done += chunk.length;
+    done = Math.min(ids.length, done + chunkSize);
     options.onProgress?.(done, ids.length);
   }
   return stays;

@@ -1,18 +1,19 @@
 /** Encodes rows in PostgreSQL's COPY text format: tab-separated, `\N` for null, backslash escapes. */
-export function encodeCopyText(rows: readonly (readonly unknown[])[]): string {
+export function encodeCopyText(rows: readonly (readonly unknown[])[]): string[] {
   const out: string[] = [];
   for (const row of rows) {
     let line = '';
     for (let i = 0; i < row.length; i++) {
       if (i > 0) line += '\t';
-      line += encodeValue(row[i]);
+      line += copyField(row[i]);
     }
     out.push(line);
   }
-  return out.length === 0 ? '' : out.join('\n') + '\n';
+  return out;
 }
 
-function encodeValue(v: unknown): string {
+/** One value as a COPY text field. */
+export function copyField(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
@@ -24,8 +25,10 @@ function encodeValue(v: unknown): string {
   return escape(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
+const SPECIAL = /[\\\t\n\r]/;
+
 function escape(s: string): string {
-  return /[\\\t\n\r]/.test(s)
+  return SPECIAL.test(s)
     ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
     : s;
 }

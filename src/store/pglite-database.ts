@@ -25,8 +25,11 @@ export async function openPgliteDatabase(dataDir: string | null): Promise<Databa
       await pg.exec(sql);
     },
     async copyFrom(table, columns, rows) {
-      if (rows.length === 0) return;
-      const blob = new Blob([encodeCopyText(rows)]);
+      await session.copyLines(table, columns, encodeCopyText(rows));
+    },
+    async copyLines(table, columns, lines) {
+      if (lines.length === 0) return;
+      const blob = new Blob([lines.join('\n') + '\n']);
       await pg.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob });
     },
   };

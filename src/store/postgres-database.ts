@@ -13,7 +13,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 function sessionOf(client: pg.PoolClient): SqlSession {
-  return {
+  const session: SqlSession = {
     async query<R>(sql: string, params: readonly unknown[] = []) {
       const res = await client.query(sql, params as unknown[]);
       return res.rows as R[];
@@ -22,11 +22,15 @@ function sessionOf(client: pg.PoolClient): SqlSession {
       await client.query(sql);
     },
     async copyFrom(table, columns, rows) {
-      if (rows.length === 0) return;
+      await session.copyLines(table, columns, encodeCopyText(rows));
+    },
+    async copyLines(table, columns, lines) {
+      if (lines.length === 0) return;
       const stream = client.query(copyFromStdin(`copy ${table} (${columns.join(', ')}) from stdin`));
-      await pipeline(Readable.from([encodeCopyText(rows)]), stream);
+      await pipeline(Readable.from([lines.join('\n') + '\n']), stream);
     },
   };
+  return session;
 }
 
 export function openPostgresDatabase(connectionString: string): Database {

@@ -25,6 +25,7 @@ export interface DB {
     id: Id;
     source: string;
     source_record_id: string;
+    record_key: string;
     content_hash: string;
     import_id: string | null;
     line: number | null;
@@ -34,12 +35,10 @@ export interface DB {
   };
   observation: {
     id: Id;
-    raw_record_id: string;
     kind: string;
     person_id: string | null;
     event_date: DateCol;
     channel: string | null;
-    body: unknown;
     facts: string;
     superseded: boolean;
   };

@@ -8,4 +8,6 @@ export interface SqlSession {
   exec(sql: string): Promise<void>;
   /** Bulk-loads rows with COPY ... FROM STDIN (text format). */
   copyFrom(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
+  /** Bulk-loads lines already in COPY text format (see copy-text.ts), one row each, without newlines. */
+  copyLines(table: string, columns: readonly string[], lines: readonly string[]): Promise<void>;
 }

@@ -12,8 +12,12 @@ import { exactResolver } from '../../src/identity/exact-resolver.js';
 import { recomputeAllStays } from '../../src/stays/recompute-all-stays.js';
 import { recomputeStays } from '../../src/stays/recompute-stays.js';
 import { loadRulePack } from '../../src/stays/load-rule-pack.js';
+import type { FlatRecord } from '../../src/core/observation/flat-columns.js';
 import type { Database } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
+
+/** A record as the API receives it: its JSON text is what is kept, and what it says is read from. */
+const submitted = (fields: FlatRecord) => ({ line: 1, content: JSON.stringify(fields), fields });
 
 export const SMALL_FEED = fileURLToPath(new URL('../fixtures/small-feed.csv', import.meta.url));
 
@@ -39,6 +43,24 @@ export function describeStoreContract(
     });
 
     it('migrations are idempotent', async () => {
+      expect(await migrate(db)).toEqual([]);
+    });
+
+    it('a store made by a different version of a migration is refused, not migrated', async () => {
+      const [{ checksum }] = (await db.session((s) =>
+        s.query<{ checksum: string }>('select checksum from schema_migration where version = 1'),
+      )) as [{ checksum: string }];
+      await db.session((s) => s.query("update schema_migration set checksum = 'older' where version = 1"));
+      try {
+        await expect(migrate(db)).rejects.toMatchObject({
+          code: 'STORE_SCHEMA_MISMATCH',
+          message: expect.stringMatching(/different version of migration 1 \(spine\)/) as string,
+        });
+      } finally {
+        await db.session((s) =>
+          s.query('update schema_migration set checksum = $1 where version = 1', [checksum]),
+        );
+      }
       expect(await migrate(db)).toEqual([]);
     });
 
@@ -201,19 +223,15 @@ export function describeStoreContract(
     it('changed content under the same record id supersedes the old version, which is kept', async () => {
       const ana = (await searchPersons(db, 'X12345678'))[0]!.personId;
       const corrected = [
-        {
-          line: 1,
-          content: 'D1 corrected',
-          fields: {
-            record_id: 'D1',
-            kind: 'Departure',
-            doc_number: 'X12345678',
-            doc_country: 'MEX',
-            birth_date: '1990-04-01',
-            date: '2025-07-20',
-            channel: 'air',
-          },
-        },
+        submitted({
+          record_id: 'D1',
+          kind: 'Departure',
+          doc_number: 'X12345678',
+          doc_country: 'MEX',
+          birth_date: '1990-04-01',
+          date: '2025-07-20',
+          channel: 'air',
+        }),
       ];
       const { importSubmitted } = await import('../../src/app/import-feed.js');
       const r = await importSubmitted(ctx, corrected, 'fixture', 'api');
@@ -274,10 +292,8 @@ export function describeStoreContract(
 
     it('a record whose keys reach two stored persons merges them into the older one', async () => {
       const { importSubmitted } = await import('../../src/app/import-feed.js');
-      const mk = (id: string, doc: string, adm: string) => ({
-        line: 1,
-        content: id,
-        fields: {
+      const mk = (id: string, doc: string, adm: string) =>
+        submitted({
           record_id: id,
           kind: 'Admission',
           doc_number: doc,
@@ -288,8 +304,7 @@ export function describeStoreContract(
           class_of_admission: 'B2',
           admit_until: '2025-06-30',
           admission_number: adm,
-        },
-      });
+        });
       await importSubmitted(
         ctx,
         [mk('M1', 'X10000001', '91000000001'), mk('M2', 'X10000002', '91000000002')],
@@ -301,21 +316,17 @@ export function describeStoreContract(
         (await searchPersons(db, 'X10000002'))[0]!.personId,
       ];
       expect(before[0]).not.toBe(before[1]);
-      const link = {
-        line: 1,
-        content: 'L',
-        fields: {
-          record_id: 'L1',
-          kind: 'StatusChange',
-          doc_number: 'X10000002',
-          doc_country: 'FRA',
-          birth_date: '1960-01-02',
-          admission_number: '91000000001',
-          date: '2025-03-01',
-          change: 'extension',
-          event: 'filed',
-        },
-      };
+      const link = submitted({
+        record_id: 'L1',
+        kind: 'StatusChange',
+        doc_number: 'X10000002',
+        doc_country: 'FRA',
+        birth_date: '1960-01-02',
+        admission_number: '91000000001',
+        date: '2025-03-01',
+        change: 'extension',
+        event: 'filed',
+      });
       const r = await importSubmitted(ctx, [link], 'merge', 'api');
       expect(r.merges).toBe(1);
       const after = [

@@ -1,33 +1,30 @@
-/** Disjoint sets over string ids, with path halving and union by size. */
+/** Disjoint sets over the integers 0..n-1, with path halving and union by size. */
 export class UnionFind {
-  private readonly parent = new Map<string, string>();
-  private readonly size = new Map<string, number>();
+  private readonly parent: Int32Array;
+  private readonly size: Int32Array;
 
-  add(x: string): void {
-    if (!this.parent.has(x)) {
-      this.parent.set(x, x);
-      this.size.set(x, 1);
-    }
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    this.size = new Int32Array(n).fill(1);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
   }
 
-  find(x: string): string {
-    this.add(x);
-    let p = this.parent.get(x)!;
-    while (p !== x) {
-      const gp = this.parent.get(p)!;
-      this.parent.set(x, gp);
-      x = p;
-      p = this.parent.get(x)!;
+  find(x: number): number {
+    const parent = this.parent;
+    while (parent[x] !== x) {
+      const gp = parent[parent[x]!]!;
+      parent[x] = gp;
+      x = gp;
     }
     return x;
   }
 
-  union(a: string, b: string): void {
+  union(a: number, b: number): void {
     let ra = this.find(a);
     let rb = this.find(b);
     if (ra === rb) return;
-    if (this.size.get(ra)! < this.size.get(rb)!) [ra, rb] = [rb, ra];
-    this.parent.set(rb, ra);
-    this.size.set(ra, this.size.get(ra)! + this.size.get(rb)!);
+    if (this.size[ra]! < this.size[rb]!) [ra, rb] = [rb, ra];
+    this.parent[rb] = ra;
+    this.size[ra]! += this.size[rb]!;
   }
 }

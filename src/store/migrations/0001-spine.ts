@@ -22,6 +22,8 @@ create table raw_record (
   id bigint primary key,
   source text not null,
   source_record_id text not null,
+  -- Hash of source_record_id (src/store/record-key.ts): the small index an import probes for known versions.
+  record_key bigint not null,
   content_hash text not null,
   import_id bigint,
   line integer,
@@ -29,9 +31,9 @@ create table raw_record (
   received_at timestamptz not null default now(),
   superseded_by bigint
 );
--- One index serves both questions an import asks: which versions of these ids exist, and is this one of them.
--- One current version per id is kept by the importer, which holds a per-source advisory lock.
-create unique index raw_record_version on raw_record (source, source_record_id, content_hash);
+-- The importer finds the versions of a batch's records here and confirms source and id on the rows; it
+-- holds a per-source advisory lock, so one version per content and one current version per record hold.
+create index raw_record_key on raw_record (record_key);
 
 create table person (
   id bigint primary key,
@@ -47,21 +49,20 @@ create table person_key (
 );
 create index person_key_person on person_key (person_id);
 
+-- The typed fact read from a raw record. It takes the raw record's id: one accepted record, one observation.
+-- The full observation is read from the raw record when it is shown (src/app/stored-observation.ts); the
+-- store keeps only what is queried in bulk.
 create table observation (
   id bigint primary key,
-  raw_record_id bigint not null,
   kind text not null,
   person_id bigint,
   event_date date not null,
   channel text,
-  -- json, not jsonb: stored as given (cheaper to load at a million rows a day); read whole, not queried inside.
-  body json not null,
-  -- The few fields the stays engine reads (core/stays/stay-facts.ts): recomputes never parse bodies.
+  -- The few fields the stays engine reads (core/stays/stay-facts.ts): recomputes never parse raw records.
   facts text not null,
   superseded boolean not null default false
 );
 create index observation_person on observation (person_id);
-create index observation_raw on observation (raw_record_id);
 
 create table stay (
   person_id bigint not null,
@@ -128,5 +129,4 @@ create table app_session (
 
 create sequence raw_record_id_seq;
 create sequence person_id_seq;
-create sequence observation_id_seq;
 `;
