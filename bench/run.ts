@@ -18,6 +18,7 @@ import { exactResolver } from '../src/identity/exact-resolver.js';
 import { loadRulePack } from '../src/stays/load-rule-pack.js';
 import { recomputeAllStays } from '../src/stays/recompute-all-stays.js';
 import { createScratchDatabase } from '../test/integration/scratch-database.js';
+import { auditCostOfPersonRead, auditVerifyFigure } from './audit-bench.js';
 import { splitByDate } from './split-by-date.js';
 
 const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -162,6 +163,9 @@ async function main() {
       console.log(
         `peak memory (RSS): first import ${mib(peak1)}, second import ${mib(peak2)}, max ${mib(process.resourceUsage().maxRSS * 1024)}`,
       );
+      console.log('');
+      await auditCostOfPersonRead(ctx);
+      await auditVerifyFigure(db, 1_000_000);
       const [timing, nodeStart] = await startupTime();
       console.log(
         `${'npm start to a usable page (fresh data folder)'.padEnd(44)} ${secs(timing).padStart(9)}  baseline: bare node process start ${secs(nodeStart)}`,

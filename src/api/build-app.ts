@@ -7,7 +7,16 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from '../app/app-context.js';
 import { ApiError, ERROR_STATUS } from './api-error.js';
-import { registerAuthorization, type Allow } from './authorize.js';
+import { randomBytes } from 'node:crypto';
+import { loadOffices } from '../access/offices.js';
+import type { AccessKey } from '../access/policy.js';
+import { loadPurposes } from '../access/purposes.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { ephemeralSigner } from '../audit/audit-signer.js';
+import { registerAuthorization, type AccessSettings } from './authorize.js';
+import { registerCsrf } from './csrf.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { purposeRoutes } from './routes/purpose-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { personRoutes } from './routes/person-routes.js';
@@ -20,7 +29,8 @@ export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url)
 export interface RoutePolicy {
   readonly method: string;
   readonly url: string;
-  readonly allow: Allow | undefined;
+  /** The allow-table action the route declared; undefined: none (the route is closed). */
+  readonly access: AccessKey | undefined;
 }
 
 declare module 'fastify' {
@@ -35,6 +45,9 @@ export interface AppOptions {
   readonly serveWeb?: boolean;
   /** Extra facts for /ready, e.g. whether the demo data set is still loading. */
   readonly readiness?: () => Record<string, unknown>;
+  /** Purposes, offices, audit sink and pseudonym key; defaults: config/*.json, an audit log with a key
+   * that lives as long as the process, a random pseudonym key. */
+  readonly access?: Partial<AccessSettings>;
 }
 
 /** The HTTP API and the web app, over one AppContext. */
@@ -100,12 +113,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.decorate('routePolicies', policies);
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
-    for (const method of methods)
-      policies.push({ method: String(method), url: r.url, allow: r.config?.allow });
+    const declared = (r.config as { access?: AccessKey } | undefined)?.access;
+    for (const method of methods) policies.push({ method: String(method), url: r.url, access: declared });
   });
   app.addHook('onReady', (done) => {
     const open = policies.filter(
-      (p) => p.url.startsWith('/api/') && p.allow === undefined && p.method !== 'HEAD',
+      (p) => p.url.startsWith('/api/') && p.access === undefined && p.method !== 'HEAD',
     );
     done(
       open.length > 0
@@ -114,13 +127,22 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     );
   });
 
+  app.decorate('accessSettings', {
+    purposes: options.access?.purposes ?? loadPurposes(),
+    offices: options.access?.offices ?? loadOffices(),
+    audit: options.access?.audit ?? ctx.audit ?? new AuditLog(ctx.db, ephemeralSigner()),
+    pseudonymKey: options.access?.pseudonymKey ?? randomBytes(32).toString('hex'),
+  });
   registerAuthorization(app, ctx.db);
+  registerCsrf(app);
   healthRoutes(app, ctx, options.readiness);
   sessionRoutes(app, ctx);
   personRoutes(app, ctx);
   reportRoutes(app, ctx);
   importRoutes(app, ctx);
   quarantineRoutes(app, ctx);
+  auditRoutes(app, ctx);
+  purposeRoutes(app);
 
   const serveWeb = options.serveWeb ?? existsSync(WEB_DIST);
   if (serveWeb) {

@@ -1,3 +1,4 @@
+import type { AuditSink } from '../audit/audit-log.js';
 import type { RulePack } from '../core/stays/rule-pack.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import type { Database } from '../store/database.js';
@@ -9,6 +10,8 @@ export interface AppContext {
   readonly pack: RulePack;
   /** Today (UTC) unless pinned (IMOS_AS_OF), so a demo or a test reads the same figures every day. */
   readonly asOf: () => string;
+  /** Where accesses to personal data are recorded; the API builds an in-memory-keyed log when absent. */
+  readonly audit?: AuditSink;
 }
 
 export const todayUtc = (): string => new Date().toISOString().slice(0, 10);

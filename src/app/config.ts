@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { RULE_PACK_IDS } from '../stays/load-rule-pack.js';
 
 /** Settings from the environment, validated at start: a bad value stops the start with a clear message. */
@@ -11,6 +12,8 @@ export interface Config {
   readonly asOf: string | undefined;
   readonly demoPeople: number;
   readonly demoPassword: string | undefined;
+  /** The Ed25519 key that signs audit checkpoints (PEM; created on first use). Default: <data>/audit-signing-key.pem. */
+  readonly auditKeyFile: string;
 }
 
 export class ConfigError extends Error {}
@@ -40,6 +43,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   return {
     databaseUrl,
     dataDir: env['IMOS_DATA_DIR'] ?? 'data',
+    auditKeyFile: env['IMOS_AUDIT_KEY_FILE'] || join(env['IMOS_DATA_DIR'] ?? 'data', 'audit-signing-key.pem'),
     ephemeral: false,
     host: env['HOST'] ?? '127.0.0.1',
     port,

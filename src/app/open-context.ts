@@ -1,3 +1,5 @@
+import { AuditLog, type AuditSink } from '../audit/audit-log.js';
+import { ephemeralSigner, fileSigner, type AuditSigner } from '../audit/audit-signer.js';
 import { exactResolver } from '../identity/exact-resolver.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
 import { acquireDataFolder } from '../store/data-folder-lock.js';
@@ -6,6 +8,9 @@ import { todayUtc, type AppContext } from './app-context.js';
 import type { Config } from './config.js';
 
 export interface OpenedContext extends AppContext {
+  readonly audit: AuditSink;
+  /** Signs the audit log's checkpoints. */
+  readonly auditSigner: AuditSigner;
   /** For a server on PGlite: record its URL in the lock so other commands can point the user to it. */
   announce(url: string): void;
   close(): Promise<void>;
@@ -22,7 +27,10 @@ export async function openContext(config: Config, role: string): Promise<OpenedC
       ephemeral: config.ephemeral,
     });
     const asOf = config.asOf;
+    const auditSigner = config.ephemeral ? ephemeralSigner() : fileSigner(config.auditKeyFile);
     return {
+      audit: new AuditLog(db, auditSigner),
+      auditSigner,
       db,
       resolver: exactResolver,
       pack,

@@ -24,6 +24,7 @@ import { FEED_FILES, writeFeeds } from '../generate/write-feeds.js';
 import cliProgress from 'cli-progress';
 import { serve } from '../server/serve.js';
 import { recomputeAllStays } from '../stays/recompute-all-stays.js';
+import { auditCommands } from './audit-commands.js';
 import { fileProgress } from './progress.js';
 import { printTable } from './print-table.js';
 
@@ -327,8 +328,12 @@ program
     await withContext(async (ctx) => {
       const u = await createUser(ctx.db, username, password, role);
       console.log(`created ${u.username} (${u.role})`);
+      // Shown once, for the user's authenticator app; the role cannot sign in without it.
+      if (u.totpSecret) console.log(`TOTP secret ${u.totpSecret}\n${u.otpauthUri}`);
     });
   });
+
+auditCommands(program, withContext);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { code?: string };

@@ -24,7 +24,12 @@ export async function serve(
   );
   if (accounts.length > 0) {
     log('Demo accounts (shown once; every record in the demo is synthetic):');
-    for (const a of accounts) log(`  ${a.role.padEnd(10)} ${a.username.padEnd(16)} ${a.password}`);
+    for (const a of accounts) {
+      log(`  ${a.role.padEnd(10)} ${a.username.padEnd(16)} ${a.password}`);
+      // Supervisor and admin sign in with a second factor: add the secret (or the URI) to an authenticator app.
+      if (a.totpSecret) log(`  ${''.padEnd(10)} TOTP secret ${a.totpSecret}  ${a.otpauthUri}`);
+      if (a.office) log(`  ${''.padEnd(10)} office ${a.office} (others' persons open with a written reason)`);
+    }
   }
   const demoLoad = loadDemoData(ctx, config.demoPeople, log).then(
     (loaded) => void (demo = loaded ? 'loaded' : 'none'),

@@ -86,6 +86,21 @@ export interface DB {
     password_hash: string;
     role: string;
     created_at: Timestamp;
+    totp_secret: string | null;
+    totp_last_step: string | null;
   };
-  app_session: { token_hash: string; user_id: string; created_at: Timestamp; expires_at: Timestamp };
+  app_session: {
+    token_hash: string;
+    user_id: string;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    last_seen_at: Timestamp;
+  };
+  sign_in_failure: {
+    username: string;
+    attempts: number;
+    window_started_at: Timestamp;
+    locked_until: Timestamp | null;
+  };
+  sign_in_rate: { client_ip: string; window_started_at: Timestamp; attempts: number };
 }

@@ -99,6 +99,11 @@ async function signIn(page: Page, username: string): Promise<void> {
   await page.getByTestId('header-user').waitFor();
 }
 
+/** Every look at personal data names its purpose: chosen once in the header. */
+async function choosePurpose(page: Page, code: string): Promise<void> {
+  await page.getByTestId('purpose-select').selectOption(code);
+}
+
 /** The newest modification time of the web app's sources (and the Vite config). */
 function newestSource(dir = join(ROOT, 'web')): number {
   let newest = statSync(join(ROOT, 'vite.config.ts')).mtimeMs;
@@ -166,6 +171,7 @@ describe('overview to person', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     try {
       await signIn(page, 'demo.officer');
+      await choosePurpose(page, 'data-quality-review');
 
       // The overview: summary figures, the table by country of citizenship, the coverage note, the chart.
       const table = page.getByTestId('overstay-table');
@@ -216,11 +222,19 @@ describe('overview to person', () => {
       expect(cells.length).toBe(Math.min(value, 500));
       expect(new Set(cells)).toEqual(new Set([cell]));
 
-      // The first person: the timeline has an Admission; the stay's badge matches the figure clicked.
-      const link = page.getByTestId('person-link').first();
+      // A person of the officer's own office if the figure has one; else any, opened with a written
+      // reason (break-glass). The timeline has an Admission; the stay's badge matches the figure clicked.
+      const own = page.locator('[data-testid="person-link"][data-in-office="true"]');
+      const link = (await own.count()) > 0 ? own.first() : page.getByTestId('person-link').first();
+      const outside = (await link.getAttribute('data-in-office')) === 'false';
       const admissionId = (await link.getAttribute('data-admission-id'))!;
       await link.click();
       await page.waitForURL((u) => u.pathname.startsWith('/persons/'));
+      if (outside) {
+        await page.getByTestId('break-glass-reason').fill('following up an overstay figure for the demo');
+        await page.getByTestId('break-glass-submit').click();
+        await page.getByTestId('break-glass-notice').waitFor();
+      }
       await page.getByTestId('person-page').waitFor();
       expect(
         await page.getByTestId('timeline-row').and(page.locator('[data-kind="Admission"]')).count(),
@@ -244,10 +258,15 @@ describe('overview to person', () => {
     try {
       await signIn(page, 'demo.analyst');
       // A real person id, from the drill-down the analyst may see.
-      const res = await page.request.get(`${base}/api/reports/overstay/stays?limit=1`);
+      // The analyst's drill-down shows pseudonyms, not person ids; the page is refused for any real id.
+      const res = await page.request.get(`${base}/api/reports/overstay/stays?limit=1`, {
+        headers: { 'x-purpose': 'data-quality-review' },
+      });
       expect(res.status()).toBe(200);
-      const personId = ((await res.json()) as { stays: { personId: string }[] }).stays[0]?.personId;
-      expect(personId).toBeTruthy();
+      const body = (await res.json()) as { pseudonymized: boolean; stays: { personId: string }[] };
+      expect(body.pseudonymized).toBe(true);
+      expect(body.stays[0]?.personId).toMatch(/^P-[0-9a-f]{12}$/);
+      const personId = '1';
 
       await page.goto(`${base}/persons/${personId}`);
       const message = page.getByTestId('forbidden');

@@ -3,6 +3,7 @@
  * Response types are the server's own (type-only imports: nothing of the server reaches the bundle),
  * so a change to the API shape breaks the type check here instead of the page at run time.
  */
+import { purposeHeaders } from './purpose.js';
 import type { OverstayReportResult, DrillDownStay } from '../../src/app/overstay-report-query.js';
 import type { PersonHit, PersonView } from '../../src/app/person-query.js';
 import type { QuarantineEntry } from '../../src/app/quarantine-service.js';
@@ -63,8 +64,16 @@ export function withQuery(path: string, query: Query): string {
 async function request<T>(
   method: string,
   path: string,
-  options: { body?: unknown; signal?: AbortSignal; quiet401?: boolean } = {},
+  options: {
+    body?: unknown;
+    signal?: AbortSignal;
+    quiet401?: boolean;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<T> {
+  // Double-submit CSRF token: a state-changing request repeats the imos_csrf cookie, which the server set
+  // at sign-in and which script may read, unlike the session cookie (docs/security.md).
+  const csrf = method === 'GET' ? undefined : /(?:^|;\s*)imos_csrf=([^;]*)/.exec(document.cookie)?.[1];
   let res: Response;
   try {
     res = await fetch(path, {
@@ -73,6 +82,9 @@ async function request<T>(
       headers: {
         accept: 'application/json',
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}),
+        ...purposeHeaders(),
+        ...options.headers,
       },
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -104,9 +116,9 @@ async function request<T>(
 export const api = {
   session: (signal?: AbortSignal) =>
     request<{ user: User }>('GET', '/api/session', { quiet401: true, ...(signal ? { signal } : {}) }),
-  signIn: (username: string, password: string) =>
+  signIn: (username: string, password: string, totp?: string) =>
     request<{ user: User; token: string }>('POST', '/api/session', {
-      body: { username, password },
+      body: { username, password, ...(totp ? { totp } : {}) },
       quiet401: true,
     }),
   signOut: () => request<{ signedOut: boolean }>('DELETE', '/api/session', { quiet401: true }),
@@ -114,11 +126,11 @@ export const api = {
   overstayReport: (q: ReportQuery, signal: AbortSignal) =>
     request<OverstayReportResult>('GET', withQuery('/api/reports/overstay', { ...q }), { signal }),
   drillDown: (q: ReportQuery & { group?: string; cell?: ReportCell; limit?: number }, signal: AbortSignal) =>
-    request<{ total: number; stays: DrillDownStay[] }>(
-      'GET',
-      withQuery('/api/reports/overstay/stays', { ...q }),
-      { signal },
-    ),
+    request<{
+      total: number;
+      pseudonymized?: boolean;
+      stays: (DrillDownStay & { office?: string | null; inOffice?: boolean })[];
+    }>('GET', withQuery('/api/reports/overstay/stays', { ...q }), { signal }),
   departures: (q: { from?: string; to?: string }, signal: AbortSignal) =>
     request<{ series: { month: string; channel: string; departures: number }[] }>(
       'GET',
@@ -128,8 +140,20 @@ export const api = {
 
   searchPersons: (q: string, signal: AbortSignal) =>
     request<{ hits: PersonHit[] }>('GET', withQuery('/api/persons', { q }), { signal }),
-  person: (id: string, signal: AbortSignal) =>
-    request<PersonView>('GET', `/api/persons/${encodeURIComponent(id)}`, { signal }),
+  /** A person; an officer opening one outside their office gives a written reason (break-glass). */
+  person: (id: string, signal: AbortSignal, breakGlassReason?: string) =>
+    request<PersonView>('GET', `/api/persons/${encodeURIComponent(id)}`, {
+      signal,
+      ...(breakGlassReason ? { headers: { 'x-break-glass': breakGlassReason } } : {}),
+    }),
+  purposes: (signal: AbortSignal) =>
+    request<{ purposes: { code: string; label: string; needsReference: boolean }[] }>(
+      'GET',
+      '/api/purposes',
+      {
+        signal,
+      },
+    ),
 
   quarantine: (status: string, signal: AbortSignal) =>
     request<{ total: number; entries: (QuarantineEntry & { fields?: FlatRecord })[] }>(

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { HttpError } from './api.js';
+import { usePurpose } from './purpose.js';
 
 export type Loadable<T> =
   | { readonly status: 'loading' }
@@ -20,6 +21,8 @@ export function useApi<T>(
   });
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  // A new purpose of use asks again: what was refused for want of one may now be answered.
+  const purpose = usePurpose();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -39,7 +42,7 @@ export function useApi<T>(
     );
     return () => controller.abort();
     // `load` is a fresh closure on every render; `key` names what it loads, so only `key` re-runs it.
-  }, [key, generation]);
+  }, [key, generation, purpose?.code, purpose?.reference]);
 
   const value: Loadable<T> = state.key === key ? state.value : { status: 'loading' };
   return { ...value, reload };

@@ -5,8 +5,6 @@ import { importSubmitted } from '../../app/import-feed.js';
 import { readCsv, readNdjson } from '../../ingest/read-feed.js';
 import { ApiError } from '../api-error.js';
 
-const IMPORT_ROLES = ['admin', 'supervisor'] as const;
-
 export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Feeds arrive as text; they are streamed record by record like a file.
   app.addContentTypeParser(
@@ -18,7 +16,7 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Querystring: { source: string }; Body: string }>(
     '/api/imports',
     {
-      config: { allow: IMPORT_ROLES },
+      config: { access: 'import.create' },
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags: ['imports'],
@@ -38,20 +36,22 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
       const stream = Readable.from([req.body]);
       let header: string | null = null;
       const records = type === 'text/csv' ? readCsv(stream, (h) => (header = h)) : readNdjson(stream);
-      return importSubmitted(
+      const result = await importSubmitted(
         ctx,
         records,
         req.query.source,
         type === 'text/csv' ? 'csv' : 'ndjson',
         () => header,
       );
+      req.access!.recordRefs.push(`import:${result.importId}`);
+      return result;
     },
   );
 
   app.get(
     '/api/imports',
     {
-      config: { allow: IMPORT_ROLES },
+      config: { access: 'import.list' },
       schema: { tags: ['imports'], summary: 'Recent import runs with their counts' },
     },
     async () => ({

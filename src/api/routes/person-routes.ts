@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { decideScope } from '../../access/office-scope.js';
 import type { AppContext } from '../../app/app-context.js';
+import { officeOfPerson, officeOfUser, personExists } from '../../app/person-office.js';
 import { getPerson, searchPersons } from '../../app/person-query.js';
 import { ApiError } from '../api-error.js';
-
-const CASE_ROLES = ['officer', 'supervisor'] as const;
+import { BREAK_GLASS_HEADER } from '../authorize.js';
 
 export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { q: string; limit?: number } }>(
     '/api/persons',
     {
-      config: { allow: CASE_ROLES },
+      config: { access: 'person.search' },
       schema: {
         tags: ['persons'],
         summary: 'Find persons by travel document number, admission number or family name',
@@ -24,22 +25,46 @@ export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
       },
     },
-    async (req) => ({ hits: await searchPersons(ctx.db, req.query.q, req.query.limit ?? 50) }),
+    async (req) => {
+      const hits = await searchPersons(ctx.db, req.query.q, req.query.limit ?? 50);
+      req.access!.personIds.push(...hits.map((h) => h.personId));
+      return { hits };
+    },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/persons/:id',
     {
-      config: { allow: CASE_ROLES },
+      config: { access: 'person.read' },
       schema: {
         tags: ['persons'],
-        summary: "A person's timeline of facts, each stay with its outcome and the rule that decided it",
+        summary:
+          "A person's timeline of facts, each stay with its outcome and the rule that decided it. Officers open the persons of their own office; any other with a written reason in x-break-glass (recorded and reviewed).",
         params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } },
       },
     },
     async (req) => {
-      const person = await getPerson(ctx.db, req.params.id);
-      if (!person) throw new ApiError('NOT_FOUND', `no person ${req.params.id}`);
+      const id = req.params.id;
+      req.access!.personIds.push(id);
+      const user = req.user!;
+      if (!(await personExists(ctx.db, id))) throw new ApiError('NOT_FOUND', `no person ${id}`);
+      if (user.role === 'officer') {
+        const [userOffice, personOffice] = await Promise.all([
+          officeOfUser(ctx.db, user.id),
+          officeOfPerson(ctx.db, id, app.accessSettings.offices),
+        ]);
+        const header = req.headers[BREAK_GLASS_HEADER];
+        const decision = decideScope(
+          user.role,
+          userOffice,
+          personOffice,
+          typeof header === 'string' ? header : null,
+        );
+        if (decision.kind === 'outside') throw new ApiError('OUTSIDE_OFFICE', decision.reason);
+        if (decision.kind === 'break-glass') req.access!.breakGlassReason = decision.reason;
+      }
+      const person = await getPerson(ctx.db, id);
+      if (!person) throw new ApiError('NOT_FOUND', `no person ${id}`);
       return person;
     },
   );

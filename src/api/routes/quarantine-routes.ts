@@ -9,14 +9,13 @@ import {
 import { FLAT_COLUMNS, type FlatRecord } from '../../core/observation/flat-columns.js';
 import { ApiError } from '../api-error.js';
 
-const QUARANTINE_ROLES = ['admin', 'supervisor'] as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } };
 
 export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { status?: string; limit?: number; offset?: number } }>(
     '/api/quarantine',
     {
-      config: { allow: QUARANTINE_ROLES },
+      config: { access: 'quarantine.list' },
       schema: {
         tags: ['quarantine'],
         summary: 'Quarantined records with their errors (file, line, field, reason)',
@@ -31,17 +30,26 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
       },
     },
-    async (req) =>
-      listQuarantine(ctx, req.query.status ?? 'open', req.query.limit ?? 100, req.query.offset ?? 0),
+    async (req) => {
+      const page = await listQuarantine(
+        ctx,
+        req.query.status ?? 'open',
+        req.query.limit ?? 100,
+        req.query.offset ?? 0,
+      );
+      req.access!.recordRefs.push(...page.entries.map((e) => `quarantine:${e.id}`));
+      return page;
+    },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/quarantine/:id',
     {
-      config: { allow: QUARANTINE_ROLES },
+      config: { access: 'quarantine.read' },
       schema: { tags: ['quarantine'], summary: 'One quarantined record', params: idParams },
     },
     async (req) => {
+      req.access!.recordRefs.push(`quarantine:${req.params.id}`);
       const entry = await getQuarantineEntry(ctx, req.params.id);
       if (!entry) throw new ApiError('NOT_FOUND', `no quarantine entry ${req.params.id}`);
       return entry;
@@ -51,7 +59,7 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: string }; Body: { fields: FlatRecord } }>(
     '/api/quarantine/:id/resubmit',
     {
-      config: { allow: QUARANTINE_ROLES },
+      config: { access: 'quarantine.resubmit' },
       schema: {
         tags: ['quarantine'],
         summary: 'Resubmit a corrected record (all fields, flat form); validated like any record',
@@ -73,6 +81,7 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
+      req.access!.recordRefs.push(`quarantine:${req.params.id}`);
       const r = await resubmitQuarantined(ctx, req.params.id, req.body.fields, req.user!.username);
       if (r.ok) return r;
       if (r.code === 'NOT_FOUND') throw new ApiError('NOT_FOUND', `no quarantine entry ${req.params.id}`);
@@ -85,7 +94,7 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: string }; Body: { reason: string } }>(
     '/api/quarantine/:id/discard',
     {
-      config: { allow: QUARANTINE_ROLES },
+      config: { access: 'quarantine.discard' },
       schema: {
         tags: ['quarantine'],
         summary: 'Discard a quarantined record with a reason (it is kept, marked discarded)',
@@ -99,6 +108,7 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
+      req.access!.recordRefs.push(`quarantine:${req.params.id}`);
       if (!(await discardQuarantined(ctx, req.params.id, req.body.reason, req.user!.username))) {
         throw new ApiError('NOT_OPEN', `quarantine entry ${req.params.id} is not open`);
       }

@@ -8,7 +8,9 @@ import {
   type ReportGrouping,
 } from '../../core/reports/overstay-report.js';
 import { reportToCsv } from '../../app/report-csv.js';
+import { officeOfUser, officesOfPersons } from '../../app/person-office.js';
 import { ApiError } from '../api-error.js';
+import { pseudonymOf } from '../authorize.js';
 
 const date = { type: 'string', format: 'date' };
 const reportQuery = {
@@ -55,7 +57,7 @@ export function reportRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: ReportQuery }>(
     '/api/reports/overstay',
     {
-      config: { allow: ['analyst', 'officer', 'supervisor', 'auditor', 'admin'] },
+      config: { access: 'report.read' },
       schema: {
         tags: ['reports'],
         summary:
@@ -73,26 +75,56 @@ export function reportRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: ReportQuery }>(
     '/api/reports/overstay/stays',
     {
-      config: { allow: ['analyst', 'officer', 'supervisor'] },
+      config: { access: 'report.drillDown' },
       schema: {
         tags: ['reports'],
         summary: 'The stays behind one figure of the overstay report (person ids, rule)',
         querystring: reportQuery,
       },
     },
-    async (req) =>
-      drillDown(ctx.db, {
+    async (req) => {
+      const result = await drillDown(ctx.db, {
         ...reportWindow(req.query, ctx.asOf()),
         group: req.query.group,
         cell: req.query.cell,
         limit: req.query.limit ?? 500,
-      }),
+      });
+      req.access!.personIds.push(...result.stays.map((st) => st.personId));
+      const user = req.user!;
+      if (user.role !== 'analyst') {
+        // Each stay's office, and for an officer whether it is theirs (others need a written reason to open).
+        const offices = await officesOfPersons(
+          ctx.db,
+          result.stays.map((st) => st.personId),
+          app.accessSettings.offices,
+        );
+        const own = user.role === 'officer' ? await officeOfUser(ctx.db, user.id) : null;
+        return {
+          ...result,
+          stays: result.stays.map((st) => {
+            const office = offices.get(st.personId) ?? null;
+            return { ...st, office, inOffice: user.role !== 'officer' || (own !== null && office === own) };
+          }),
+        };
+      }
+      // Analysts see figures and pseudonymized drill-downs, never identities.
+      const key = app.accessSettings.pseudonymKey;
+      return {
+        ...result,
+        pseudonymized: true,
+        stays: result.stays.map((st) => ({
+          ...st,
+          personId: pseudonymOf(key, st.personId),
+          admissionId: pseudonymOf(key, `admission:${st.admissionId}`),
+        })),
+      };
+    },
   );
 
   app.get<{ Querystring: { from?: string; to?: string } }>(
     '/api/stats/departures',
     {
-      config: { allow: ['analyst', 'officer', 'supervisor', 'auditor', 'admin'] },
+      config: { access: 'report.departures' },
       schema: {
         tags: ['reports'],
         summary: 'Departures per month by channel (for the overview chart)',

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, navigate, useLocation } from '../router.js';
 import { offered, useUser } from '../session.js';
+import { PurposePicker } from './purpose-picker.js';
 
 export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
   const user = useUser();
@@ -25,6 +26,7 @@ export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
         ) : null}
       </nav>
       {offered(user, 'search') ? <SearchBox /> : null}
+      <PurposePicker />
       <div className="user">
         <span data-testid="header-user">
           {user?.username} <span className="role">({user?.role})</span>

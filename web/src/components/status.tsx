@@ -20,6 +20,14 @@ export function ErrorMessage({ error, retry }: { error: HttpError; retry?: () =>
       </div>
     );
   }
+  if (error.code === 'PURPOSE_REQUIRED') {
+    return (
+      <div className="status error" role="alert" data-testid="purpose-required">
+        <strong>Choose a purpose of use first.</strong> Every look at a person's record is recorded with its
+        purpose: pick one at the top of the page. ({error.message})
+      </div>
+    );
+  }
   const title =
     error.status === 404
       ? 'Not found.'

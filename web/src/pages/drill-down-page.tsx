@@ -31,7 +31,11 @@ export function DrillDownPage() {
         (a.authorizedUntil ?? '').localeCompare(b.authorizedUntil ?? '') ||
         a.personId.localeCompare(b.personId),
     );
-    return { total: parts.reduce((n, p) => n + p.total, 0), stays };
+    return {
+      total: parts.reduce((n, p) => n + p.total, 0),
+      pseudonymized: parts.some((p) => p.pseudonymized),
+      stays,
+    };
   });
 
   const what =
@@ -68,29 +72,57 @@ export function DrillDownPage() {
               : ''}
             .
           </p>
-          <StaysTable stays={result.data.stays} />
+          {result.data.pseudonymized ? (
+            <p className="hint" data-testid="pseudonymized">
+              Persons are shown by pseudonym: your role sees figures, not identities.
+            </p>
+          ) : null}
+          <StaysTable stays={result.data.stays} pseudonymized={result.data.pseudonymized} />
         </>
       ) : null}
     </>
   );
 }
 
-const col = createColumnHelper<DrillDownStay>();
+type Row = DrillDownStay & { office?: string | null; inOffice?: boolean };
+const col = createColumnHelper<Row>();
 
-function StaysTable({ stays }: { stays: DrillDownStay[] }) {
+function StaysTable({ stays, pseudonymized }: { stays: Row[]; pseudonymized: boolean }) {
   const columns = useMemo(
     () => [
       col.accessor('personId', {
         header: 'Person',
-        cell: (c) => (
-          <Link
-            to={`/persons/${c.getValue()}?stay=${c.row.original.admissionId}`}
-            data-testid="person-link"
-            data-admission-id={c.row.original.admissionId}
-          >
-            Person {c.getValue()}
-          </Link>
-        ),
+        cell: (c) =>
+          pseudonymized ? (
+            <span data-testid="person-pseudonym">{c.getValue()}</span>
+          ) : (
+            <Link
+              to={`/persons/${c.getValue()}?stay=${c.row.original.admissionId}`}
+              data-testid="person-link"
+              data-admission-id={c.row.original.admissionId}
+              data-in-office={String(c.row.original.inOffice ?? true)}
+            >
+              Person {c.getValue()}
+            </Link>
+          ),
+      }),
+      col.accessor('office', {
+        header: 'Office',
+        cell: (c) =>
+          c.getValue() === undefined ? (
+            '—'
+          ) : (
+            <span
+              title={
+                c.row.original.inOffice === false
+                  ? 'Outside your office: opening it needs a written reason'
+                  : ''
+              }
+            >
+              {c.getValue() ?? 'none'}
+              {c.row.original.inOffice === false ? ' (not yours)' : ''}
+            </span>
+          ),
       }),
       col.accessor('admissionId', { header: 'Admission record' }),
       col.accessor('nationality', {
@@ -115,7 +147,7 @@ function StaysTable({ stays }: { stays: DrillDownStay[] }) {
       }),
       col.accessor('rule', { header: 'Rule', cell: (c) => <code>{c.getValue()}</code> }),
     ],
-    [],
+    [pseudonymized],
   );
   return (
     <DataTable

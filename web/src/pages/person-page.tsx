@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, type PersonStay, type PersonView, type TimelineEntry } from '../api.js';
 import { countryLabel } from '../country-names.js';
 import { OutcomeBadge } from '../components/outcome-badge.js';
@@ -9,7 +9,11 @@ import { useApi } from '../use-api.js';
 
 /** One person: identity as recorded, every fact with its source, and each stay with the rule that decided it. */
 export function PersonPage({ id }: { id: string }) {
-  const person = useApi(`person:${id}`, (signal) => api.person(id, signal));
+  // An officer opening a person outside their office gives a written reason; it travels with the request.
+  const [breakGlass, setBreakGlass] = useState<string | null>(null);
+  const person = useApi(`person:${id}:${breakGlass ?? ''}`, (signal) =>
+    api.person(id, signal, breakGlass ?? undefined),
+  );
   const { search } = useLocation();
   const focusStay = search.get('stay');
 
@@ -30,7 +34,17 @@ export function PersonPage({ id }: { id: string }) {
         )}
       </h1>
       {person.status === 'loading' ? <Loading what="the person's record" /> : null}
-      {person.status === 'error' ? <ErrorMessage error={person.error} retry={person.reload} /> : null}
+      {person.status === 'error' && person.error.code === 'OUTSIDE_OFFICE' ? (
+        <BreakGlassForm message={person.error.message} onReason={setBreakGlass} />
+      ) : null}
+      {person.status === 'error' && person.error.code !== 'OUTSIDE_OFFICE' ? (
+        <ErrorMessage error={person.error} retry={person.reload} />
+      ) : null}
+      {breakGlass && person.status === 'ok' ? (
+        <p className="status" role="status" data-testid="break-glass-notice">
+          Opened outside your office for the reason you gave; the access is recorded for review.
+        </p>
+      ) : null}
       {person.status === 'ok' ? <Person person={person.data} focusStay={focusStay} /> : null}
     </>
   );
@@ -252,5 +266,38 @@ function Timeline({ observations }: { observations: PersonView['observations'] }
         </table>
       </div>
     </section>
+  );
+}
+
+const MIN_REASON = 15;
+
+/** Opening a record outside one's office: allowed with a written reason, recorded and reviewed. */
+function BreakGlassForm({ message, onReason }: { message: string; onReason: (reason: string) => void }) {
+  const [reason, setReason] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (reason.trim().length >= MIN_REASON) onReason(reason.trim());
+  };
+  return (
+    <form className="status forbidden break-glass" onSubmit={submit} data-testid="break-glass">
+      <p role="alert">
+        <strong>Outside your office.</strong> {message}
+      </p>
+      <label htmlFor="break-glass-reason">
+        Why do you need this record? (at least {MIN_REASON} characters)
+      </label>
+      <textarea
+        id="break-glass-reason"
+        data-testid="break-glass-reason"
+        value={reason}
+        minLength={MIN_REASON}
+        maxLength={500}
+        required
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <button type="submit" data-testid="break-glass-submit" disabled={reason.trim().length < MIN_REASON}>
+        Open the record and record my reason
+      </button>
+    </form>
   );
 }

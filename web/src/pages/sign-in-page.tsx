@@ -1,9 +1,35 @@
 import { useState, type FormEvent } from 'react';
 import { api, HttpError, type User } from '../api.js';
 
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+/** What to tell the person after a refused sign-in, from the server's error code. */
+function refusalMessage(err: unknown): string {
+  if (!(err instanceof HttpError)) return 'Signing in failed.';
+  switch (err.code) {
+    case 'UNAUTHENTICATED':
+      return 'Unknown user or wrong password.';
+    case 'TOTP_INVALID':
+      return 'That code is wrong, expired or already used. Wait for the next code and try again.';
+    case 'ACCOUNT_LOCKED': {
+      const until = (err.details as { lockedUntil?: string } | undefined)?.lockedUntil;
+      return `Too many failed sign-ins: this account is locked${until ? ` until ${clock(until)}` : ' for 15 minutes'}.`;
+    }
+    case 'TOO_MANY_REQUESTS': {
+      const seconds = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      return `Too many sign-in attempts from this computer. Try again in ${seconds ?? 60} seconds.`;
+    }
+    default:
+      return err.message;
+  }
+}
+
 export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSignedIn: (user: User) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Supervisors and admins also type the 6-digit code of their authenticator app; the server asks for it.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -11,12 +37,16 @@ export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSigned
     e.preventDefault();
     setBusy(true);
     setError(null);
-    api.signIn(username.trim(), password).then(
+    api.signIn(username.trim(), password, needsCode ? code.replace(/\s/g, '') : undefined).then(
       ({ user }) => onSignedIn(user),
       (err: unknown) => {
         setBusy(false);
-        if (err instanceof HttpError && err.status === 401) setError('Unknown user or wrong password.');
-        else setError(err instanceof HttpError ? err.message : 'Signing in failed.');
+        if (err instanceof HttpError && err.code === 'TOTP_REQUIRED') {
+          setNeedsCode(true);
+          return;
+        }
+        setCode('');
+        setError(refusalMessage(err));
       },
     );
   };
@@ -42,7 +72,10 @@ export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSigned
           autoComplete="username"
           required
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => {
+            setUsername(e.target.value);
+            setNeedsCode(false);
+          }}
           data-testid="sign-in-username"
         />
         <label htmlFor="password">Password</label>
@@ -56,6 +89,28 @@ export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSigned
           onChange={(e) => setPassword(e.target.value)}
           data-testid="sign-in-password"
         />
+        {needsCode ? (
+          <>
+            <label htmlFor="totp">Code from your authenticator app</label>
+            <input
+              id="totp"
+              name="totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="\s*(\d\s*){6}"
+              title="6 digits"
+              required
+              autoFocus
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              aria-describedby="totp-hint"
+              data-testid="sign-in-totp"
+            />
+            <p className="hint" id="totp-hint">
+              Your role signs in with a second factor: type the 6-digit code your app shows now.
+            </p>
+          </>
+        ) : null}
         {error ? (
           <p className="status error" role="alert" id="sign-in-error" data-testid="sign-in-error">
             {error}
