@@ -55,6 +55,9 @@ export const POLICY = {
     status: { allow: ['auditor', 'admin'], sensitivity: 'figures' },
     export: { allow: ['auditor'], sensitivity: 'personal' },
   },
+  // <- users (user admin)
+  // <- retention
+  // <- redress
 } as const satisfies Record<string, Record<string, Permission>>;
 
 export type Resource = keyof typeof POLICY;

@@ -28,6 +28,10 @@ const EXPECTED: Record<string, 'public' | 'signed-in' | readonly Role[]> = {
   'GET /api/audit/entries': ['auditor', 'supervisor'],
   'GET /api/audit/status': ['auditor', 'admin'],
   'GET /api/audit/export': ['auditor'],
+  // <- users (user admin)
+  // <- retention
+  // <- redress
+  // <- oidc
 };
 
 /** A request that reaches each route (without changing anything when it is let through). */
@@ -51,6 +55,10 @@ const SAMPLE: Record<string, { url: string; payload?: unknown; contentType?: str
   'GET /api/audit/entries': { url: '/api/audit/entries?breakGlass=true' },
   'GET /api/audit/status': { url: '/api/audit/status' },
   'GET /api/audit/export': { url: '/api/audit/export' },
+  // <- users (user admin)
+  // <- retention
+  // <- redress
+  // <- oidc
 };
 
 let api: ApiHarness;

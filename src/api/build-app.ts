@@ -143,6 +143,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   quarantineRoutes(app, ctx);
   auditRoutes(app, ctx);
   purposeRoutes(app);
+  // <- userRoutes (user admin)
+  // <- retentionRoutes
+  // <- redressRoutes
+  // <- oidcRoutes
 
   const serveWeb = options.serveWeb ?? existsSync(WEB_DIST);
   if (serveWeb) {

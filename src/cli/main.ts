@@ -334,6 +334,7 @@ program
   });
 
 auditCommands(program, withContext);
+// <- retentionCommands
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { code?: string };

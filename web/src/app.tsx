@@ -88,6 +88,8 @@ function Routes() {
   if (person) return <PersonPage id={person['id']!} />;
   if (matchPath('/search', pathname)) return <SearchPage />;
   if (matchPath('/quarantine', pathname)) return <QuarantinePage />;
+  // <- auditor and user-admin pages
+  // <- redress queue
   return (
     <div className="status error" role="alert" data-testid="not-found">
       <strong>No such page.</strong> {pathname} is not a page of ImmigrationOS.

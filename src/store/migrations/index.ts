@@ -8,4 +8,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     { version: 1, name: 'spine', up: spine.up },
     { version: 2, name: 'authentication', up: authentication.up },
     { version: 3, name: 'audit', up: audit.up },
+    // <- version 4: oidc
+    // <- version 5: retention
+    // <- version 6: redress
   ];

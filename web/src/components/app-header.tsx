@@ -19,6 +19,8 @@ export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
         <Link to="/" aria-current={current('/')}>
           Overview
         </Link>
+        {/* <- auditor and user-admin links */}
+        {/* <- redress queue link */}
         {offered(user, 'quarantine') ? (
           <Link to="/quarantine" aria-current={current('/quarantine')} data-testid="nav-quarantine">
             Quarantine
