@@ -83,7 +83,8 @@ export async function openSession(db: Database, user: User, now = new Date()): P
 }
 
 /**
- * The user of a live session, or null when the token is unknown, idle too long or past its absolute end.
+ * The user of a live session, or null when the token is unknown, idle too long or past its absolute end,
+ * or the account has been disabled (user admin).
  * Using a session keeps it alive: its last use is moved on when it is more than a minute old.
  */
 export async function userOfSession(db: Database, token: string, now = new Date()): Promise<User | null> {
@@ -96,7 +97,8 @@ export async function userOfSession(db: Database, token: string, now = new Date(
          update app_session s set last_seen_at = $2::timestamptz from live
           where s.token_hash = live.token_hash and live.last_seen_at <= $4::timestamptz
        )
-       select u.id::text as id, u.username, u.role from live join app_user u on u.id = live.user_id`,
+       select u.id::text as id, u.username, u.role from live join app_user u on u.id = live.user_id
+        where u.disabled_at is null`,
       [
         tokenHash(token),
         now.toISOString(),

@@ -25,6 +25,10 @@ export const POLICY = {
     create: { allow: 'public', sensitivity: 'account' },
     read: { allow: 'public', sensitivity: 'account' },
     delete: { allow: 'public', sensitivity: 'account' },
+    // OpenID Connect sign-in (docs/security.md): whether it is on, the way out to the provider and back.
+    oidcInfo: { allow: 'public', sensitivity: 'account' },
+    oidcStart: { allow: 'public', sensitivity: 'account' },
+    oidcCallback: { allow: 'public', sensitivity: 'account' },
   },
   purpose: {
     list: { allow: 'signed-in', sensitivity: 'account' },
@@ -56,8 +60,36 @@ export const POLICY = {
     export: { allow: ['auditor'], sensitivity: 'personal' },
   },
   // <- users (user admin)
-  // <- retention
-  // <- redress
+  users: {
+    // Staff accounts, not persons of the mission: no purpose, but every change writes an audit entry
+    // (src/api/routes/user-routes.ts).
+    list: { allow: ['admin'], sensitivity: 'account' },
+    create: { allow: ['admin'], sensitivity: 'account' },
+    update: { allow: ['admin'], sensitivity: 'account' },
+    disable: { allow: ['admin'], sensitivity: 'account' },
+    enable: { allow: ['admin'], sensitivity: 'account' },
+    resetTotp: { allow: ['admin'], sensitivity: 'account' },
+  },
+  retention: {
+    // Erasure under config/retention.json (docs/retention.md). The preview (a dry run) lists the persons due,
+    // so supervisors who place holds can see who is about to go; only an admin runs the erasure.
+    preview: { allow: ['supervisor', 'admin'], sensitivity: 'personal' },
+    run: { allow: ['admin'], sensitivity: 'personal' },
+    holdList: { allow: ['supervisor', 'auditor', 'admin'], sensitivity: 'personal' },
+    holdCreate: { allow: ['supervisor', 'admin'], sensitivity: 'personal' },
+    holdRelease: { allow: ['supervisor', 'admin'], sensitivity: 'personal' },
+  },
+  redress: {
+    // The public files disputes and checks tickets; the answer never says whether a record exists.
+    submit: { allow: 'public', sensitivity: 'public' },
+    status: { allow: 'public', sensitivity: 'public' },
+    list: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    read: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    link: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    verifyIdentity: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    correct: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    close: { allow: CASE_WORKERS, sensitivity: 'personal' },
+  },
 } as const satisfies Record<string, Record<string, Permission>>;
 
 export type Resource = keyof typeof POLICY;

@@ -30,6 +30,8 @@ interface UserRow {
   role: Role;
   password_hash: string;
   totp_secret: string | null;
+  /** Set by user admin: the account may not sign in (answered like a wrong password). */
+  disabled_at: string | null;
 }
 
 // An unknown user name is checked against this hash, so the answer takes as long as for a real user.
@@ -44,12 +46,13 @@ export async function signIn(db: Database, attempt: SignInAttempt, now = new Dat
 
   const [row] = await db.session((s) =>
     s.query<UserRow>(
-      'select id::text as id, username, role, password_hash, totp_secret from app_user where username = $1',
+      'select id::text as id, username, role, password_hash, totp_secret, disabled_at::text as disabled_at from app_user where username = $1',
       [username],
     ),
   );
   const check = await verifyPassword(attempt.password, row?.password_hash ?? (await decoy()));
-  if (!row || !check.ok) {
+  // A disabled account gets the answer of a wrong password, and the attempt counts the same way.
+  if (!row || !check.ok || row.disabled_at !== null) {
     await attemptFailed(db, username, now);
     return { kind: 'refused' };
   }

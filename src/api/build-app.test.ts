@@ -105,3 +105,56 @@ describe('API', () => {
     );
   });
 });
+
+describe('hardening', () => {
+  it('every answer carries the security headers; API answers are never cached', async () => {
+    const res = await get('/api/reports/overstay', 'analyst');
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self';.*frame-ancestors 'none'/);
+  });
+
+  it('a route refuses fields it does not know, and a body over the limit', async () => {
+    const extra = await api.app.inject({
+      method: 'POST',
+      url: '/api/disputes',
+      payload: {
+        statement: 'something is wrong here',
+        identity: { familyNames: 'A', birthDate: '1990-01-01' },
+        contact: 'x@y.z',
+        extra: 1,
+      },
+    });
+    expect(extra.statusCode).toBe(400);
+    const huge = await api.app.inject({
+      method: 'POST',
+      url: '/api/disputes',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ statement: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('an unexpected failure answers with a request id, never a stack trace or SQL', async () => {
+    await api.db.session((s) => s.exec('alter table dispute rename to dispute_away'));
+    try {
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/api/disputes/status',
+        payload: { ticket: 'R-1', secret: 's' },
+      });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({
+        error: { code: 'INTERNAL', message: expect.stringMatching(/^internal error \(request /) as string },
+      });
+      expect(res.body).not.toMatch(/dispute|select|at |\.ts/);
+    } finally {
+      await api.db.session((s) => s.exec('alter table dispute_away rename to dispute'));
+    }
+  });
+});

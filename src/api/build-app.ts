@@ -14,15 +14,21 @@ import { loadPurposes } from '../access/purposes.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { ephemeralSigner } from '../audit/audit-signer.js';
 import { registerAuthorization, type AccessSettings } from './authorize.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { registerCsrf } from './csrf.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { purposeRoutes } from './routes/purpose-routes.js';
+import { redressRoutes } from './routes/redress-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { personRoutes } from './routes/person-routes.js';
 import { quarantineRoutes } from './routes/quarantine-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
+import { retentionRoutes } from './routes/retention-routes.js';
+import { oidcRoutes } from './routes/oidc-routes.js';
+import type { OidcSettings } from '../access/oidc-settings.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { userRoutes } from './routes/user-routes.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -31,6 +37,8 @@ export interface RoutePolicy {
   readonly url: string;
   /** The allow-table action the route declared; undefined: none (the route is closed). */
   readonly access: AccessKey | undefined;
+  /** The route's request schemas, for the test that holds every input to a strict schema. */
+  readonly schema: { readonly body?: unknown; readonly querystring?: unknown; readonly params?: unknown };
 }
 
 declare module 'fastify' {
@@ -48,6 +56,11 @@ export interface AppOptions {
   /** Purposes, offices, audit sink and pseudonym key; defaults: config/*.json, an audit log with a key
    * that lives as long as the process, a random pseudonym key. */
   readonly access?: Partial<AccessSettings>;
+  /**
+   * OpenID Connect sign-in: the settings (Config.oidc), null for none; when left out they are read from
+   * the environment (IMOS_OIDC_*), checked as readConfig checks them.
+   */
+  readonly oidc?: OidcSettings | null;
 }
 
 /** The HTTP API and the web app, over one AppContext. */
@@ -56,7 +69,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     logger: options.logger
       ? {
           level: 'info',
-          redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          // Secrets and personal words never reach the log: credentials, and the break-glass reason.
+          redact: [
+            'req.headers.authorization',
+            'req.headers.cookie',
+            'req.headers["x-csrf-token"]',
+            'req.headers["x-break-glass"]',
+            'res.headers["set-cookie"]',
+          ],
         }
       : false,
     bodyLimit: 1024 * 1024,
@@ -64,6 +84,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
 
   await app.register(cookie);
+  registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -114,7 +135,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     const declared = (r.config as { access?: AccessKey } | undefined)?.access;
-    for (const method of methods) policies.push({ method: String(method), url: r.url, access: declared });
+    const schema = (r.schema ?? {}) as RoutePolicy['schema'];
+    for (const method of methods)
+      policies.push({ method: String(method), url: r.url, access: declared, schema });
   });
   app.addHook('onReady', (done) => {
     const open = policies.filter(
@@ -143,10 +166,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   quarantineRoutes(app, ctx);
   auditRoutes(app, ctx);
   purposeRoutes(app);
-  // <- userRoutes (user admin)
-  // <- retentionRoutes
+  userRoutes(app, ctx);
+  retentionRoutes(app, ctx);
+  redressRoutes(app, ctx);
   // <- redressRoutes
-  // <- oidcRoutes
+  oidcRoutes(app, ctx, options.oidc);
 
   const serveWeb = options.serveWeb ?? existsSync(WEB_DIST);
   if (serveWeb) {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { readOidcSettings, type OidcSettings } from '../access/oidc-settings.js';
 import { RULE_PACK_IDS } from '../stays/load-rule-pack.js';
 
 /** Settings from the environment, validated at start: a bad value stops the start with a clear message. */
@@ -14,6 +15,8 @@ export interface Config {
   readonly demoPassword: string | undefined;
   /** The Ed25519 key that signs audit checkpoints (PEM; created on first use). Default: <data>/audit-signing-key.pem. */
   readonly auditKeyFile: string;
+  /** OpenID Connect sign-in (IMOS_OIDC_*); null: local accounts only. */
+  readonly oidc: OidcSettings | null;
 }
 
 export class ConfigError extends Error {}
@@ -39,6 +42,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   const demoPassword = env['IMOS_DEMO_PASSWORD'] || undefined;
   if (demoPassword !== undefined && demoPassword.length < 12)
     problems.push('IMOS_DEMO_PASSWORD must have at least 12 characters');
+  const oidc = readOidcSettings(env, { host: env['HOST'] ?? '127.0.0.1', port }, problems);
   if (problems.length > 0) throw new ConfigError(`Configuration is invalid:\n  - ${problems.join('\n  - ')}`);
   return {
     databaseUrl,
@@ -51,6 +55,7 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     asOf,
     demoPeople,
     demoPassword,
+    oidc,
     ...overrides,
   };
 }

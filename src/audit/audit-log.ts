@@ -85,13 +85,16 @@ export class AuditLog implements AuditSink {
       const head = this.head ?? (await this.db.session(readHead));
       const chained = chain(head, records);
       const last = chained[chained.length - 1]!;
+      const every = BigInt(this.checkpointEvery);
+      const checkpoint = BigInt(last.seq) / every > BigInt(head.seq) / every;
       try {
-        await this.db.transaction(async (s) => {
-          await s.copyFrom('audit_entry', AUDIT_COLUMNS, chained.map(toRow));
-          const every = BigInt(this.checkpointEvery);
-          if (BigInt(last.seq) / every > BigInt(head.seq) / every)
+        if (checkpoint)
+          await this.db.transaction(async (s) => {
+            await insertEntries(s, chained);
             await writeCheckpoint(s, this.signer, last.seq, last.hash);
-        });
+          });
+        // Most writes are one statement: one round trip and one commit for the whole group.
+        else await this.db.session((s) => insertEntries(s, chained));
         this.head = { seq: last.seq, hash: last.hash };
         return;
       } catch (err) {
@@ -134,24 +137,39 @@ export async function checkpointNow(
   });
 }
 
-function toRow(r: ChainedAuditRecord): unknown[] {
-  return [
-    r.seq,
-    r.at.toISOString(),
-    r.userId,
-    r.username,
-    r.role,
-    r.action,
-    r.route,
-    r.personIds,
-    r.recordRefs,
-    r.purpose,
-    r.purposeReference,
-    r.breakGlassReason,
-    r.outcome,
-    r.status,
-    r.requestId,
-    r.prevHash,
-    r.hash,
-  ];
+const arrayLiteral = (xs: readonly string[]) =>
+  `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
+/** Inserts chained entries in one statement (each column an array; the per-entry arrays as literals). */
+async function insertEntries(s: SqlSession, entries: readonly ChainedAuditRecord[]): Promise<void> {
+  const col = <T>(f: (e: ChainedAuditRecord) => T) => entries.map(f);
+  await s.query(
+    `insert into audit_entry (${AUDIT_COLUMNS.join(', ')})
+     select seq, at, user_id, username, role, action, route, person_ids::bigint[], record_refs::text[], purpose,
+            purpose_reference, break_glass_reason, outcome, status, request_id, prev_hash, hash
+       from unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                   $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[],
+                   $16::text[], $17::text[])
+         as t(seq, at, user_id, username, role, action, route, person_ids, record_refs, purpose, purpose_reference,
+              break_glass_reason, outcome, status, request_id, prev_hash, hash)`,
+    [
+      col((e) => e.seq),
+      col((e) => e.at.toISOString()),
+      col((e) => e.userId),
+      col((e) => e.username),
+      col((e) => e.role),
+      col((e) => e.action),
+      col((e) => e.route),
+      col((e) => arrayLiteral(e.personIds)),
+      col((e) => arrayLiteral(e.recordRefs)),
+      col((e) => e.purpose),
+      col((e) => e.purposeReference),
+      col((e) => e.breakGlassReason),
+      col((e) => e.outcome),
+      col((e) => e.status),
+      col((e) => e.requestId),
+      col((e) => e.prevHash),
+      col((e) => e.hash),
+    ],
+  );
 }

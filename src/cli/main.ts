@@ -25,6 +25,7 @@ import cliProgress from 'cli-progress';
 import { serve } from '../server/serve.js';
 import { recomputeAllStays } from '../stays/recompute-all-stays.js';
 import { auditCommands } from './audit-commands.js';
+import { retentionCommands } from './retention-commands.js';
 import { fileProgress } from './progress.js';
 import { printTable } from './print-table.js';
 
@@ -334,7 +335,7 @@ program
   });
 
 auditCommands(program, withContext);
-// <- retentionCommands
+retentionCommands(program, withContext);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { code?: string };

@@ -153,21 +153,30 @@ async function writeUnit(
   const source = options.source;
   // Imports of one source take turns, so "one current version per record" holds across processes.
   await s.query('select pg_advisory_xact_lock(hashtext($1))', [source]);
+  // Known versions, and the tombstones of versions erased by retention (docs/retention.md), in one
+  // round trip: an erased version is "known" too, so a re-delivery of it is counted as unchanged (in
+  // rowsUnchanged, with the versions already stored) and is not stored again. A new version of an erased
+  // record is new content and is stored.
   const found = await s.query<{
     source_record_id: string;
     content_hash: string;
-    id: string;
+    id: string | null;
     current: boolean;
   }>(
     `select source_record_id, content_hash, id::text as id, superseded_by is null as current
-       from raw_record where record_key = any($2::bigint[]) and source = $1`,
+       from raw_record where record_key = any($2::bigint[]) and source = $1
+     union all
+     select source_record_id, content_hash, null, false
+       from retention_tombstone where record_key = any($2::bigint[]) and source = $1`,
     [source, rows.map((i) => batch.recordKey[i])],
   );
   // A record key is a hash: keep only the rows whose id is one of this batch's.
   const ids = new Set(rows.map((i) => batch.sourceRecordId[i]));
   const versions = found.filter((v) => ids.has(v.source_record_id));
   const knownVersions = new Set(versions.map((v) => `${v.source_record_id}\u001f${v.content_hash}`));
-  const currentOf = new Map(versions.filter((v) => v.current).map((v) => [v.source_record_id, v.id]));
+  const currentOf = new Map(
+    versions.filter((v) => v.current && v.id !== null).map((v) => [v.source_record_id, v.id!]),
+  );
 
   let rowsUnchanged = 0;
   const quarantined: number[] = [];

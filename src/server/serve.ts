@@ -15,7 +15,11 @@ export async function serve(
   const ctx = await openContext(config, 'server');
   const accounts = await ensureDemoAccounts(ctx.db, config.demoPassword);
   let demo: 'loading' | 'loaded' | 'none' | 'failed' = config.demoPeople > 0 ? 'loading' : 'none';
-  const app = await buildApp(ctx, { logger: process.env['IMOS_LOG'] === '1', readiness: () => ({ demo }) });
+  const app = await buildApp(ctx, {
+    logger: process.env['IMOS_LOG'] === '1',
+    readiness: () => ({ demo }),
+    oidc: config.oidc,
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   ctx.announce(url);

@@ -54,7 +54,7 @@ export async function recomputeStays(
   options: RecomputeOptions,
 ): Promise<number> {
   const ids = [...personIds].sort(byNumericId); // neighbouring ids share index and heap pages
-  const chunkSize = options.chunkSize ?? 10_000;
+  const chunkSize = options.chunkSize ?? 5_000;
   const chunks: Chunk[] = [];
   for (let i = 0; i < ids.length; i += chunkSize) {
     const part = ids.slice(i, i + chunkSize);

@@ -88,6 +88,11 @@ export interface DB {
     created_at: Timestamp;
     totp_secret: string | null;
     totp_last_step: string | null;
+    /** OpenID Connect link (migration 4): both set or both null, unique together. */
+    oidc_issuer: string | null;
+    oidc_subject: string | null;
+    office: string | null;
+    disabled_at: Timestamp | null;
   };
   app_session: {
     token_hash: string;
@@ -103,4 +108,30 @@ export interface DB {
     locked_until: Timestamp | null;
   };
   sign_in_rate: { client_ip: string; window_started_at: Timestamp; attempts: number };
+  /** Retention (migration 5): holds that block erasure; released, never deleted. */
+  legal_hold: {
+    id: Generated<string>;
+    person_id: string | null;
+    source: string | null;
+    source_record_id: string | null;
+    record_key: string | null;
+    reason: string;
+    created_by: string;
+    created_at: Timestamp;
+    released_at: Timestamp | null;
+    released_by: string | null;
+    release_reason: string | null;
+  };
+  /** Retention (migration 5): what an erased record leaves, so a re-delivery cannot bring it back. */
+  retention_tombstone: {
+    id: Generated<string>;
+    category: string;
+    source: string;
+    source_record_id: string;
+    record_key: string;
+    content_hash: string;
+    person_id: string | null;
+    erased_at: Timestamp;
+    rule: string;
+  };
 }

@@ -7,11 +7,20 @@ import { purposeHeaders } from './purpose.js';
 import type { OverstayReportResult, DrillDownStay } from '../../src/app/overstay-report-query.js';
 import type { PersonHit, PersonView } from '../../src/app/person-query.js';
 import type { QuarantineEntry } from '../../src/app/quarantine-service.js';
+import type { DisputeSubmission, PublicDisputeStatus } from '../../src/redress/dispute-intake.js';
+import type { CorrectableRecord, DisputeView } from '../../src/redress/redress-work.js';
 import type { FlatRecord } from '../../src/core/observation/flat-columns.js';
 import type { ReportCell, ReportGrouping } from '../../src/core/reports/overstay-report.js';
 import type { FieldError } from '../../src/core/result/result.js';
+import type { AccountView, ACCOUNT_RULES } from '../../src/access/user-admin.js';
+import type { AuditVerification } from '../../src/audit/verify-audit.js';
+import type { ChainedAuditRecord } from '../../src/core/audit/audit-chain.js';
 
 export type {
+  DisputeSubmission,
+  PublicDisputeStatus,
+  DisputeView,
+  CorrectableRecord,
   OverstayReportResult,
   DrillDownStay,
   PersonHit,
@@ -122,6 +131,12 @@ export const api = {
       quiet401: true,
     }),
   signOut: () => request<{ signedOut: boolean }>('DELETE', '/api/session', { quiet401: true }),
+  /** Whether sign-in through the organisation's identity provider (OpenID Connect) is on, and where it starts. */
+  oidc: (signal?: AbortSignal) =>
+    request<{ enabled: boolean; startUrl?: string }>('GET', '/api/session/oidc', {
+      quiet401: true,
+      ...(signal ? { signal } : {}),
+    }),
 
   overstayReport: (q: ReportQuery, signal: AbortSignal) =>
     request<OverstayReportResult>('GET', withQuery('/api/reports/overstay', { ...q }), { signal }),
@@ -171,6 +186,71 @@ export const api = {
     request<{ discarded: boolean }>('POST', `/api/quarantine/${encodeURIComponent(id)}/discard`, {
       body: { reason },
     }),
+
+  /** The public dispute form: no session needed. */
+  fileDispute: (d: DisputeSubmission) =>
+    request<{ ticket: string; secret: string; message: string }>('POST', '/api/disputes', {
+      body: d,
+      quiet401: true,
+    }),
+  disputeStatus: (ticket: string, secret: string) =>
+    request<PublicDisputeStatus>('POST', '/api/disputes/status', {
+      body: { ticket, secret },
+      quiet401: true,
+    }),
+  redressQueue: (status: string, signal: AbortSignal) =>
+    request<{ disputes: DisputeView[] }>('GET', withQuery('/api/redress', { status }), { signal }),
+  dispute: (id: string, signal: AbortSignal) =>
+    request<DisputeView & { records: CorrectableRecord[] }>('GET', `/api/redress/${encodeURIComponent(id)}`, {
+      signal,
+    }),
+  redressAction: (id: string, action: 'person' | 'identity' | 'corrections' | 'close', body: unknown) =>
+    request<DisputeView>('POST', `/api/redress/${encodeURIComponent(id)}/${action}`, { body }),
+
+  /** Audit views: auditors; supervisors the break-glass review only. Each read is itself audited. */
+  auditEntries: (q: AuditQuery, signal: AbortSignal) =>
+    request<{ entries: AuditEntry[] }>(
+      'GET',
+      withQuery('/api/audit/entries', { ...q, breakGlass: q.breakGlass ? 'true' : undefined }),
+      { signal },
+    ),
+  auditStatus: (signal: AbortSignal) => request<AuditVerification>('GET', '/api/audit/status', { signal }),
+  /** The export for an inspector (NDJSON), as a file; sent with the purpose, like every audit read. */
+  auditExport: async (): Promise<Blob> => {
+    let res: Response;
+    try {
+      res = await fetch('/api/audit/export', { credentials: 'same-origin', headers: purposeHeaders() });
+    } catch {
+      throw new HttpError(0, 'NETWORK', 'The server cannot be reached. Check your connection and try again.');
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as {
+        error?: { code?: string; message?: string; details?: unknown };
+      } | null;
+      if (res.status === 401) onUnauthenticated();
+      throw new HttpError(
+        res.status,
+        body?.error?.code ?? `HTTP_${res.status}`,
+        body?.error?.message ?? `${res.status} ${res.statusText}`,
+        body?.error?.details,
+      );
+    }
+    return res.blob();
+  },
+
+  /** User admin (admin): staff accounts; a TOTP secret comes back once, in the answer that made it. */
+  users: (signal: AbortSignal) => request<UsersAnswer>('GET', '/api/users', { signal }),
+  createUser: (u: { username: string; password: string; role: string; office: string | null }) =>
+    request<AccountChangeAnswer>('POST', '/api/users', { body: u }),
+  updateUser: (id: string, change: { role?: string; office?: string | null }) =>
+    request<AccountChangeAnswer>('PATCH', `/api/users/${encodeURIComponent(id)}`, { body: change }),
+  setUserDisabled: (id: string, disabled: boolean) =>
+    request<{ user: AccountView }>(
+      'POST',
+      `/api/users/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`,
+    ),
+  resetUserTotp: (id: string) =>
+    request<AccountChangeAnswer>('POST', `/api/users/${encodeURIComponent(id)}/totp`),
 };
 
 export interface ReportQuery {
@@ -178,4 +258,30 @@ export interface ReportQuery {
   to?: string;
   asOf?: string;
   by?: ReportGrouping;
+}
+
+/** An audit entry as the API sends it (its time as ISO text). */
+export type AuditEntry = Omit<ChainedAuditRecord, 'at'> & { readonly at: string };
+export type { AccountView, AuditVerification };
+
+export interface AuditQuery {
+  personId?: string | undefined;
+  username?: string | undefined;
+  breakGlass?: boolean | undefined;
+  before?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface UsersAnswer {
+  readonly users: AccountView[];
+  readonly roles: string[];
+  readonly offices: { id: string; name: string }[];
+  readonly rules: typeof ACCOUNT_RULES;
+}
+
+/** A change to an account; a TOTP secret only when one was just made (shown this once). */
+export interface AccountChangeAnswer {
+  readonly user: AccountView;
+  readonly totpSecret: string | null;
+  readonly otpauthUri: string | null;
 }

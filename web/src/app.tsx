@@ -1,8 +1,12 @@
 import { useEffect, useState } from 'react';
 import { api, HttpError, setUnauthenticatedHandler, type User } from './api.js';
 import { AppHeader } from './components/app-header.js';
+import { AuditPage } from './pages/audit-page.js';
+import { UsersPage } from './pages/users-page.js';
 import { ErrorMessage, Loading } from './components/status.js';
+import { DisputePage, DisputeStatusPage } from './pages/dispute-pages.js';
 import { DrillDownPage } from './pages/drill-down-page.js';
+import { DisputeWorkPage, RedressQueuePage } from './pages/redress-pages.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { PersonPage } from './pages/person-page.js';
 import { QuarantinePage } from './pages/quarantine-page.js';
@@ -18,6 +22,14 @@ type SessionState =
   | { status: 'error'; error: HttpError };
 
 export function App() {
+  // The dispute form and its status page are public: no session, nothing of the app around them.
+  const { pathname } = useLocation();
+  if (matchPath('/dispute', pathname)) return <DisputePage />;
+  if (matchPath('/dispute/status', pathname)) return <DisputeStatusPage />;
+  return <StaffApp />;
+}
+
+function StaffApp() {
   const [session, setSession] = useState<SessionState>({ status: 'checking' });
   const [attempt, setAttempt] = useState(0);
 
@@ -89,6 +101,11 @@ function Routes() {
   if (matchPath('/search', pathname)) return <SearchPage />;
   if (matchPath('/quarantine', pathname)) return <QuarantinePage />;
   // <- auditor and user-admin pages
+  if (matchPath('/audit', pathname)) return <AuditPage />;
+  if (matchPath('/users', pathname)) return <UsersPage />;
+  if (matchPath('/redress', pathname)) return <RedressQueuePage />;
+  const dispute = matchPath('/redress/:id', pathname);
+  if (dispute) return <DisputeWorkPage id={dispute['id']!} />;
   // <- redress queue
   return (
     <div className="status error" role="alert" data-testid="not-found">

@@ -14,6 +14,9 @@ export function useUser(): User | null {
 export const OFFER = {
   search: ['officer', 'supervisor'],
   quarantine: ['admin', 'supervisor'],
+  // Auditors: every audit view; supervisors: the break-glass review; admins: the chain status.
+  audit: ['auditor', 'supervisor', 'admin'],
+  users: ['admin'],
 } as const satisfies Record<string, readonly string[]>;
 
 export function offered(user: User | null, what: keyof typeof OFFER): boolean {

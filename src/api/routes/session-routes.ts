@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { closeSession, openSession, SESSION_LIMITS } from '../../access/accounts.js';
+import { closeSession, openSession, SESSION_LIMITS, type User } from '../../access/accounts.js';
 import { signIn, type SignInOutcome } from '../../access/sign-in.js';
 import { countSignInAttempt } from '../../access/sign-in-rate-limit.js';
 import type { AppContext } from '../../app/app-context.js';
@@ -21,6 +21,23 @@ const cookieOptions = (req: FastifyRequest) =>
 
 const setCsrfCookie = (req: FastifyRequest, reply: FastifyReply, sessionToken: string) =>
   void reply.setCookie(CSRF_COOKIE, csrfTokenFor(sessionToken), { ...cookieOptions(req), httpOnly: false });
+
+/**
+ * Opens a session for a user who has just proven who they are and gives the browser both cookies; the
+ * one way in for every kind of sign-in (password, OpenID Connect). Returns the token for machine clients.
+ */
+export async function startSession(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+  now = new Date(),
+): Promise<string> {
+  const token = await openSession(ctx.db, user, now);
+  void reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(req), httpOnly: true });
+  setCsrfCookie(req, reply, token);
+  return token;
+}
 
 /** The answer to a sign-in that did not succeed; a wrong password and an unknown user get the same. */
 function refusal(outcome: Exclude<SignInOutcome, { kind: 'signed-in' }>, reply: FastifyReply): ApiError {
@@ -90,9 +107,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: AppContext): void {
       const outcome = await signIn(ctx.db, { username, password, totp }, now);
       if (outcome.kind !== 'signed-in') throw refusal(outcome, reply);
       const { user } = outcome;
-      const token = await openSession(ctx.db, user, now);
-      void reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(req), httpOnly: true });
-      setCsrfCookie(req, reply, token);
+      const token = await startSession(ctx, req, reply, user, now);
       return { user, token };
     },
   );

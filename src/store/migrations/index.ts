@@ -1,6 +1,10 @@
 import * as spine from './0001-spine.js';
 import * as authentication from './0002-authentication.js';
 import * as audit from './0003-audit.js';
+import * as retention from './0005-retention.js';
+import * as oidc from './0004-oidc.js';
+import * as userAdmin from './0007-user-admin.js';
+import * as redress from './0006-redress.js';
 
 /** Versioned migrations, applied in order, each once, recorded in schema_migration. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly up: string }[] =
@@ -8,7 +12,9 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     { version: 1, name: 'spine', up: spine.up },
     { version: 2, name: 'authentication', up: authentication.up },
     { version: 3, name: 'audit', up: audit.up },
-    // <- version 4: oidc
-    // <- version 5: retention
+    { version: 4, name: 'oidc', up: oidc.up },
+    { version: 5, name: 'retention', up: retention.up },
+    { version: 6, name: 'redress', up: redress.up },
     // <- version 6: redress
+    { version: 7, name: 'user-admin', up: userAdmin.up },
   ];

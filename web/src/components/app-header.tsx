@@ -20,6 +20,21 @@ export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
           Overview
         </Link>
         {/* <- auditor and user-admin links */}
+        {offered(user, 'audit') ? (
+          <Link to="/audit" aria-current={current('/audit')} data-testid="nav-audit">
+            Audit
+          </Link>
+        ) : null}
+        {offered(user, 'users') ? (
+          <Link to="/users" aria-current={current('/users')} data-testid="nav-users">
+            Users
+          </Link>
+        ) : null}
+        {offered(user, 'search') ? (
+          <Link to="/redress" aria-current={current('/redress')} data-testid="nav-redress">
+            Redress
+          </Link>
+        ) : null}
         {/* <- redress queue link */}
         {offered(user, 'quarantine') ? (
           <Link to="/quarantine" aria-current={current('/quarantine')} data-testid="nav-quarantine">

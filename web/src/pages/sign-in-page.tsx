@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, HttpError, type User } from '../api.js';
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -24,14 +24,65 @@ function refusalMessage(err: unknown): string {
   }
 }
 
+/**
+ * Why a sign-in through the organisation's identity provider came back here (`/?signin_error=CODE`,
+ * src/api/routes/oidc-routes.ts).
+ */
+function oidcRefusalMessage(code: string): string {
+  switch (code) {
+    case 'oidc_role':
+      return "Your organisation's sign-in gives you no role in ImmigrationOS (analyst, officer, supervisor, auditor or admin). Ask your administrator to assign one.";
+    case 'oidc_office':
+      return "Your organisation's sign-in names an office ImmigrationOS does not know. Ask your administrator to correct it.";
+    case 'oidc_mfa':
+      return 'Your role signs in with a second factor: sign in at your organisation with multi-factor authentication, then try again.';
+    case 'oidc_state':
+      return 'That sign-in did not start in this browser, or it took too long. Please try again.';
+    case 'oidc_denied':
+      return 'Sign-in at your organisation was cancelled or refused.';
+    case 'oidc_unavailable':
+      return "Your organisation's sign-in cannot be reached just now. Try again in a few minutes.";
+    case 'oidc_disabled':
+      return 'This account has been disabled. Ask an administrator.';
+    case 'too_many':
+      return 'Too many sign-in attempts from this computer. Wait a minute and try again.';
+    default:
+      return "Your organisation's sign-in could not be verified. Try again; if it keeps failing, tell your administrator.";
+  }
+}
+
+/** The reason a sign-in through the organisation came back with, if it did. */
+function signInErrorInAddress(): string | null {
+  const code = new URLSearchParams(window.location.search).get('signin_error');
+  return code === null ? null : oidcRefusalMessage(code);
+}
+
 export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSignedIn: (user: User) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   // Supervisors and admins also type the 6-digit code of their authenticator app; the server asks for it.
   const [needsCode, setNeedsCode] = useState(false);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(signInErrorInAddress);
   const [busy, setBusy] = useState(false);
+  // Where sign-in through the organisation's identity provider starts, when the server has one.
+  const [oidcStart, setOidcStart] = useState<string | null>(null);
+
+  useEffect(() => {
+    // The reason is shown once: a reload or a bookmark of the page does not bring it back.
+    const params = new URLSearchParams(window.location.search);
+    if (params.has('signin_error')) {
+      params.delete('signin_error');
+      const rest = params.toString();
+      window.history.replaceState(null, '', `${window.location.pathname}${rest ? `?${rest}` : ''}`);
+    }
+    const controller = new AbortController();
+    api.oidc(controller.signal).then(
+      (o) => setOidcStart(o.enabled ? (o.startUrl ?? '/api/session/oidc/start') : null),
+      () => setOidcStart(null), // no button is better than a broken one: local sign-in still works
+    );
+    return () => controller.abort();
+  }, []);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -119,6 +170,19 @@ export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSigned
         <button type="submit" disabled={busy} data-testid="sign-in-submit">
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {oidcStart ? (
+          <>
+            <p className="hint">or</p>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => window.location.assign(oidcStart)}
+              data-testid="sign-in-oidc"
+            >
+              Sign in with your organisation
+            </button>
+          </>
+        ) : null}
         <p className="hint">Every record in the demo is synthetic. Access is logged.</p>
       </form>
     </main>

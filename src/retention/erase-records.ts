@@ -1,0 +1,107 @@
+import { recordKeyOf } from '../store/record-key.js';
+import type { SqlSession } from '../store/sql-session.js';
+
+export interface PersonErasure {
+  readonly personId: string;
+  /** The rule that erased the person (kept on each tombstone). */
+  readonly rule: string;
+}
+
+export interface ErasedCounts {
+  readonly persons: number;
+  readonly rawRecords: number;
+  readonly observations: number;
+  readonly stays: number;
+  readonly tombstones: number;
+}
+
+/**
+ * Erases persons whole, inside the caller's transaction: one tombstone per raw record (every version),
+ * then the raw records, observations, stays, unmatched departures, identity keys and the person rows
+ * (with the rows merged into them). Nothing of their content remains.
+ */
+export async function erasePersons(
+  s: SqlSession,
+  erasures: readonly PersonErasure[],
+  erasedAt: Date,
+): Promise<ErasedCounts> {
+  if (erasures.length === 0) return { persons: 0, rawRecords: 0, observations: 0, stays: 0, tombstones: 0 };
+  const ids = erasures.map((e) => e.personId);
+  const [tomb] = await s.query<{ n: number }>(
+    `with t as (
+       insert into retention_tombstone (category, source, source_record_id, record_key, content_hash, person_id, erased_at, rule)
+       select 'raw-record', r.source, r.source_record_id, r.record_key, r.content_hash, o.person_id, $3, m.rule
+         from unnest($1::bigint[], $2::text[]) as m(person_id, rule)
+         join observation o on o.person_id = m.person_id
+         join raw_record r on r.id = o.id
+       returning 1)
+     select count(*)::int as n from t`,
+    [ids, erasures.map((e) => e.rule), erasedAt.toISOString()],
+  );
+  const [raw] = await s.query<{ n: number }>(
+    `with d as (delete from raw_record where id in (select id from observation where person_id = any($1::bigint[])) returning 1)
+     select count(*)::int as n from d`,
+    [ids],
+  );
+  const [obs] = await s.query<{ n: number }>(
+    `with d as (delete from observation where person_id = any($1::bigint[]) returning superseded)
+     select count(*) filter (where not superseded)::int as n from d`,
+    [ids],
+  );
+  const [stays] = await s.query<{ n: number }>(
+    'with d as (delete from stay where person_id = any($1::bigint[]) returning 1) select count(*)::int as n from d',
+    [ids],
+  );
+  await s.query('delete from unmatched_departure where person_id = any($1::bigint[])', [ids]);
+  await s.query('delete from person_key where person_id = any($1::bigint[])', [ids]);
+  await s.query(
+    `with recursive gone(id) as (
+        select unnest($1::bigint[])
+        union
+        select p.id from person p join gone on p.merged_into = gone.id where p.merged_into is not null)
+     delete from person where id in (select id from gone)`,
+    [ids],
+  );
+  return {
+    persons: ids.length,
+    rawRecords: raw!.n,
+    observations: obs!.n,
+    stays: stays!.n,
+    tombstones: tomb!.n,
+  };
+}
+
+export interface QuarantineErasure {
+  readonly id: string;
+  readonly source: string;
+  readonly sourceRecordId: string;
+  readonly contentHash: string;
+  readonly rule: string;
+}
+
+/** Erases quarantine entries inside the caller's transaction, each leaving a tombstone. */
+export async function eraseQuarantine(
+  s: SqlSession,
+  erasures: readonly QuarantineErasure[],
+  erasedAt: Date,
+): Promise<number> {
+  if (erasures.length === 0) return 0;
+  await s.copyFrom(
+    'retention_tombstone',
+    ['category', 'source', 'source_record_id', 'record_key', 'content_hash', 'erased_at', 'rule'],
+    erasures.map((q) => [
+      'quarantine',
+      q.source,
+      q.sourceRecordId,
+      recordKeyOf(q.sourceRecordId),
+      q.contentHash,
+      erasedAt.toISOString(),
+      q.rule,
+    ]),
+  );
+  const [d] = await s.query<{ n: number }>(
+    'with d as (delete from quarantine where id = any($1::bigint[]) returning 1) select count(*)::int as n from d',
+    [erasures.map((q) => q.id)],
+  );
+  return d!.n;
+}

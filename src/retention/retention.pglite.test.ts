@@ -1,0 +1,8 @@
+import { openDatabase } from '../store/open-database.js';
+import { describeRetentionContract } from './retention-contract.js';
+
+describeRetentionContract(
+  'PGlite',
+  () => openDatabase({ ephemeral: true }),
+  (db) => db.close(),
+);

@@ -1,0 +1,12 @@
+import { describeRetentionContract } from '../../src/retention/retention-contract.js';
+import { createScratchDatabase } from './scratch-database.js';
+
+const scratch = createScratchDatabase('imos_retention');
+describeRetentionContract(
+  'PostgreSQL',
+  () => scratch.open(),
+  async (db) => {
+    await db.close();
+    await scratch.drop();
+  },
+);
