@@ -140,9 +140,50 @@ export async function checkpointNow(
 const arrayLiteral = (xs: readonly string[]) =>
   `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
-/** Inserts chained entries in one statement (each column an array; the per-entry arrays as literals). */
+/** The per-entry arrays travel as array literals (text) and are cast where they land. */
+const ARRAY_CASTS: Partial<Record<(typeof AUDIT_COLUMNS)[number], string>> = {
+  person_ids: '::bigint[]',
+  record_refs: '::text[]',
+};
+
+const fieldsOf = (e: ChainedAuditRecord): unknown[] => [
+  e.seq,
+  e.at.toISOString(),
+  e.userId,
+  e.username,
+  e.role,
+  e.action,
+  e.route,
+  arrayLiteral(e.personIds),
+  arrayLiteral(e.recordRefs),
+  e.purpose,
+  e.purposeReference,
+  e.breakGlassReason,
+  e.outcome,
+  e.status,
+  e.requestId,
+  e.prevHash,
+  e.hash,
+];
+
+/**
+ * Inserts chained entries in one statement: a VALUES list for a small group (the usual case, cheapest
+ * to plan), one array per column for a large one (PostgreSQL allows 65,535 parameters a statement).
+ */
 async function insertEntries(s: SqlSession, entries: readonly ChainedAuditRecord[]): Promise<void> {
-  const col = <T>(f: (e: ChainedAuditRecord) => T) => entries.map(f);
+  const n = AUDIT_COLUMNS.length;
+  if (entries.length <= 50) {
+    const rows = entries.map((_, r) => {
+      const p = (c: number) => `$${r * n + c + 1}`;
+      return `(${AUDIT_COLUMNS.map((name, c) => p(c) + (ARRAY_CASTS[name] ?? '')).join(', ')})`;
+    });
+    await s.query(
+      `insert into audit_entry (${AUDIT_COLUMNS.join(', ')}) values ${rows.join(', ')}`,
+      entries.flatMap(fieldsOf),
+    );
+    return;
+  }
+  const columns = AUDIT_COLUMNS.map((_, c) => entries.map((e) => fieldsOf(e)[c]));
   await s.query(
     `insert into audit_entry (${AUDIT_COLUMNS.join(', ')})
      select seq, at, user_id, username, role, action, route, person_ids::bigint[], record_refs::text[], purpose,
@@ -152,24 +193,6 @@ async function insertEntries(s: SqlSession, entries: readonly ChainedAuditRecord
                    $16::text[], $17::text[])
          as t(seq, at, user_id, username, role, action, route, person_ids, record_refs, purpose, purpose_reference,
               break_glass_reason, outcome, status, request_id, prev_hash, hash)`,
-    [
-      col((e) => e.seq),
-      col((e) => e.at.toISOString()),
-      col((e) => e.userId),
-      col((e) => e.username),
-      col((e) => e.role),
-      col((e) => e.action),
-      col((e) => e.route),
-      col((e) => arrayLiteral(e.personIds)),
-      col((e) => arrayLiteral(e.recordRefs)),
-      col((e) => e.purpose),
-      col((e) => e.purposeReference),
-      col((e) => e.breakGlassReason),
-      col((e) => e.outcome),
-      col((e) => e.status),
-      col((e) => e.requestId),
-      col((e) => e.prevHash),
-      col((e) => e.hash),
-    ],
+    columns,
   );
 }
