@@ -51,7 +51,9 @@ export async function verifyChainInStore(
                 lag(seq) over w as prev_seq, lag(hash) over w as prev_stored,
                 encode(sha256(convert_to(prev_hash || E'\\n' || ${CANONICAL_SQL}, 'UTF8')), 'hex') as recomputed
            from audit_entry window w as (order by seq))
-       select seq::text as seq,
+       select (case when prev_seq is null and seq <> 1 then 1
+                    when prev_seq is not null and seq <> prev_seq + 1 then prev_seq + 1
+                    else seq end)::text as seq,
               case when prev_seq is null and seq <> 1 then 'entry ' || 1 || ' is missing (the first entry is ' || seq || '): deleted'
                    when prev_seq is not null and seq <> prev_seq + 1 then 'entry ' || (prev_seq + 1) || ' is missing (the next entry is ' || seq || '): deleted'
                    when prev_seq is null and prev_hash <> $1 then 'the first entry does not start the chain'
@@ -64,15 +66,8 @@ export async function verifyChainInStore(
         order by seq limit 1`,
       [GENESIS_HASH],
     );
-    const firstBroken = broken
-      ? {
-          seq:
-            broken.reason.startsWith('entry ') && broken.reason.includes('missing')
-              ? broken.reason.split(' ')[1]!
-              : broken.seq,
-          reason: broken.reason,
-        }
-      : null;
+    // A missing entry is named by its own number, not by the entry that follows the gap.
+    const firstBroken = broken ? { seq: broken.seq, reason: broken.reason } : null;
     const intact = firstBroken
       ? checkpointSeqs.filter((c) => BigInt(c) < BigInt(firstBroken.seq))
       : checkpointSeqs;

@@ -1,5 +1,5 @@
 import { openDatabase } from '../store/open-database.js';
-import { describeRetentionContract } from './retention-contract.js';
+import { describeRetentionContract } from '../../test/contract/retention-contract.js';
 
 describeRetentionContract(
   'PGlite',

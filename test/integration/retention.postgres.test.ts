@@ -1,4 +1,4 @@
-import { describeRetentionContract } from '../../src/retention/retention-contract.js';
+import { describeRetentionContract } from '../contract/retention-contract.js';
 import { createScratchDatabase } from './scratch-database.js';
 
 const scratch = createScratchDatabase('imos_retention');

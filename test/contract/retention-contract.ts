@@ -8,17 +8,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../app/app-context.js';
-import { importFeedFiles } from '../app/import-feed.js';
-import { discardQuarantined, listQuarantine } from '../app/quarantine-service.js';
-import type { AuditSink } from '../audit/audit-log.js';
-import type { AuditRecord } from '../core/audit/audit-chain.js';
-import { exactResolver } from '../identity/exact-resolver.js';
-import { loadRulePack } from '../stays/load-rule-pack.js';
-import type { Database } from '../store/database.js';
-import { createHold, releaseHold } from './legal-holds.js';
-import { loadRetentionRules } from './load-retention-rules.js';
-import { previewRetention, runRetention, type RetentionActor } from './run-retention.js';
+import type { AppContext } from '../../src/app/app-context.js';
+import { importFeedFiles } from '../../src/app/import-feed.js';
+import { discardQuarantined, listQuarantine } from '../../src/app/quarantine-service.js';
+import type { AuditSink } from '../../src/audit/audit-log.js';
+import type { AuditRecord } from '../../src/core/audit/audit-chain.js';
+import { exactResolver } from '../../src/identity/exact-resolver.js';
+import { loadRulePack } from '../../src/stays/load-rule-pack.js';
+import type { Database } from '../../src/store/database.js';
+import { createHold, releaseHold } from '../../src/retention/legal-holds.js';
+import { loadRetentionRules } from '../../src/retention/load-retention-rules.js';
+import { previewRetention, runRetention, type RetentionActor } from '../../src/retention/run-retention.js';
 
 const HEADER =
   'record_id,kind,given_names,family_names,birth_date,sex,nationality,doc_number,doc_type,doc_country,doc_expiry,admission_number,date,port,class_of_admission,admit_until,duration_of_status,program_end_date,channel,carrier,flight,change,event,new_admit_until,new_class_of_admission';
