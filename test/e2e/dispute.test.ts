@@ -2,28 +2,17 @@
  * Browser suite: the public dispute form on a phone-sized screen, without signing in, then the ticket's
  * status page; an officer's redress queue lists the dispute.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startPlatform, type Platform } from '../support/browser-harness.js';
+import { describe, expect, it } from 'vitest';
+import { apiToken, openPage, useBrowserPlatform } from '../support/browser-harness.js';
 
-let platform: Platform;
-let browser: Browser;
-
-beforeAll(async () => {
-  [platform, browser] = await Promise.all([startPlatform(200), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+const platform = useBrowserPlatform(200);
 
 describe('the public dispute form', () => {
   it('files a dispute without signing in, gives a ticket and a secret, and shows its status', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, pageErrors } = await openPage(platform.browser, {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+    });
     try {
       await page.goto(`${platform.base}/dispute`);
       await page.getByTestId('dispute-form').waitFor();
@@ -55,16 +44,12 @@ describe('the public dispute form', () => {
       expect(await status.getAttribute('data-status')).toBe('received');
 
       // The officer's queue lists it (through the API, with the redress purpose).
-      const session = await fetch(`${platform.base}/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'demo.officer', password: 'demo-password-1' }),
-      }).then((r) => r.json() as Promise<{ token: string }>);
+      const token = await apiToken(platform, 'demo.officer');
       const queue = await fetch(`${platform.base}/api/redress`, {
-        headers: { authorization: `Bearer ${session.token}`, 'x-purpose': 'redress' },
+        headers: { authorization: `Bearer ${token}`, 'x-purpose': 'redress' },
       }).then((r) => r.json() as Promise<{ disputes: { ticket: string }[] }>);
       expect(queue.disputes.map((d) => d.ticket)).toContain(ticket);
-      expect(errors).toEqual([]);
+      expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
     }

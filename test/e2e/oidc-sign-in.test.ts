@@ -4,59 +4,26 @@
  * site, so the browser's SameSite rules apply as in a deployment), driven in Debian's Chromium.
  * Run: npx vitest run --config vitest.browser.config.ts
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, openPage, useBrowserPlatform } from '../support/browser-harness.js';
 import {
-  freePort,
   startTestProvider,
   TEST_CLIENT_ID,
   TEST_CLIENT_SECRET,
   type TestProvider,
 } from '../support/oidc-test-provider.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-
 let provider: TestProvider | undefined;
-let server: ChildProcess | undefined;
-let serverLog = '';
 let base = '';
-let browser: Browser | undefined;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Registered before the platform's hooks, so it runs after the platform has stopped (hooks run as a stack).
+afterAll(async () => {
+  await provider?.close();
+});
 
-function newestSource(dir = join(ROOT, 'web')): number {
-  let newest = statSync(join(ROOT, 'vite.config.ts')).mtimeMs;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-async function waitForReady(deadline: number): Promise<void> {
-  for (;;) {
-    if (server?.exitCode !== null) throw new Error(`the server exited (${server?.exitCode}):\n${serverLog}`);
-    const status = await fetch(`${base}/ready`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`/ready never answered 200:\n${serverLog}`);
-    await sleep(250);
-  }
-}
-
-beforeAll(async () => {
-  const built = join(ROOT, 'dist/web/index.html');
-  if (!existsSync(built) || statSync(built).mtimeMs < newestSource()) {
-    await build({ configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
-  }
+const platform = useBrowserPlatform(0, async () => {
+  // The provider must know where the platform's callback is before the platform starts.
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   provider = await startTestProvider({
@@ -67,56 +34,20 @@ beforeAll(async () => {
       'sub-root': { preferred_username: 'root', imos_role: 'superuser' },
     },
   });
-  server = spawn(process.execPath, ['bin/imos.js', '--ephemeral', 'serve', '--demo-people', '0'], {
-    cwd: ROOT,
+  return {
+    port,
+    deadlineMs: 60_000,
     env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TZ: 'UTC',
-      IMOS_DEMO_PASSWORD: 'demo-password-1',
       IMOS_OIDC_ISSUER: provider.issuer,
       IMOS_OIDC_CLIENT_ID: TEST_CLIENT_ID,
       IMOS_OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
       IMOS_OIDC_SCOPES: 'openid profile imos',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  const [launched] = await Promise.all([
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    }),
-    waitForReady(Date.now() + 60_000),
-  ]);
-  browser = launched;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, sleep(5000)]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
-  await provider?.close();
+  };
 });
 
 async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
-  const context = await browser!.newContext();
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const { context, page, pageErrors } = await openPage(platform.browser);
   try {
     await fn(page);
     expect(pageErrors).toEqual([]);

@@ -2,19 +2,10 @@
  * Browser suite: the real server (PGlite in memory, synthetic demo population) and the built web app,
  * driven in Debian's Chromium by playwright-core. Run: npx vitest run --config vitest.browser.config.ts
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, signIn, useBrowserPlatform } from '../support/browser-harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const PASSWORD = 'demo-password-1';
-const AS_OF = '2026-11-01';
 const DEMO_PEOPLE = 1500;
 
 /** The stay outcome behind each overstay-report cell (src/core/reports/overstay-report.ts). */
@@ -23,154 +14,20 @@ const OUTCOME_OF_CELL: Record<string, string> = {
   'out-of-country-overstay': 'departed-late',
 };
 
-let server: ChildProcess | undefined;
-let serverLog = '';
-let base = '';
-let browser: Browser | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function tryJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown } | null> {
-  try {
-    const res = await fetch(url, init);
-    return { status: res.status, body: await res.json().catch(() => null) };
-  } catch {
-    return null; // not listening yet
-  }
-}
-
-/** Waits until the server is ready and the demo population is fully loaded (figures no longer moving). */
-async function waitForDemo(deadline: number): Promise<void> {
-  const failIfExited = () => {
-    if (server?.exitCode !== null) throw new Error(`the server exited (${server?.exitCode}):\n${serverLog}`);
-  };
-  for (;;) {
-    failIfExited();
-    const ready = await tryJson(`${base}/ready`);
-    if (ready?.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`/ready never answered 200:\n${serverLog}`);
-    await sleep(250);
-  }
-  const session = await tryJson(`${base}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'demo.officer', password: PASSWORD }),
-  });
-  const token = (session?.body as { token?: string } | null)?.token;
-  if (!token) throw new Error(`demo.officer cannot sign in: ${JSON.stringify(session)}\n${serverLog}`);
-  // The demo loads after the server listens: expected departures appear once admissions are in, and
-  // departures and status changes follow. The server says when the load is done; until then figures move.
-  for (;;) {
-    failIfExited();
-    if (/Demo data could not be loaded/.test(serverLog))
-      throw new Error(`the demo did not load:\n${serverLog}`);
-    const report = await tryJson(`${base}/api/reports/overstay`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const expected =
-      (report?.body as { total?: { expectedDepartures?: number } } | null)?.total?.expectedDepartures ?? 0;
-    if (expected > 0 && /Demo data: /.test(serverLog)) return;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the demo population did not load in time (expected departures: ${expected}; waiting for the "Demo data:" line):\n${serverLog}`,
-      );
-    }
-    await sleep(500);
-  }
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByTestId('sign-in-username').fill(username);
-  await page.getByTestId('sign-in-password').fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('header-user').waitFor();
-}
+const platform = useBrowserPlatform(DEMO_PEOPLE);
 
 /** Every look at personal data names its purpose: chosen once in the header. */
 async function choosePurpose(page: Page, code: string): Promise<void> {
   await page.getByTestId('purpose-select').selectOption(code);
 }
 
-/** The newest modification time of the web app's sources (and the Vite config). */
-function newestSource(dir = join(ROOT, 'web')): number {
-  let newest = statSync(join(ROOT, 'vite.config.ts')).mtimeMs;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 const asNumber = (text: string | null) => Number((text ?? '').replace(/,/g, ''));
-
-beforeAll(async () => {
-  // Build when there is no build, or it is older than the sources (a stale build would test old pages).
-  const built = join(ROOT, 'dist/web/index.html');
-  if (!existsSync(built) || statSync(built).mtimeMs < newestSource()) {
-    await build({ configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
-  }
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    process.execPath,
-    ['bin/imos.js', '--ephemeral', 'serve', '--port', String(port), '--demo-people', String(DEMO_PEOPLE)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, IMOS_DEMO_PASSWORD: PASSWORD, IMOS_AS_OF: AS_OF, TZ: 'UTC' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  const started = Date.now();
-  const [launched] = await Promise.all([
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    }),
-    waitForDemo(started + 150_000),
-  ]);
-  browser = launched;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, sleep(5000)]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
-});
 
 describe('overview to person', () => {
   it('an officer follows an overstay figure to the stays behind it and to a person whose stay has that outcome', async () => {
-    const context = await browser!.newContext();
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { context, page, pageErrors } = await openPage(platform.browser);
     try {
-      await signIn(page, 'demo.officer');
+      await signIn(page, platform.base, 'demo.officer');
       await choosePurpose(page, 'data-quality-review');
 
       // The overview: summary figures, the table by country of citizenship, the coverage note, the chart.
@@ -253,13 +110,12 @@ describe('overview to person', () => {
   });
 
   it('an analyst who opens a person page is told plainly that the role may not see it', async () => {
-    const context = await browser!.newContext();
-    const page = await context.newPage();
+    const { context, page } = await openPage(platform.browser);
     try {
-      await signIn(page, 'demo.analyst');
+      await signIn(page, platform.base, 'demo.analyst');
       // A real person id, from the drill-down the analyst may see.
       // The analyst's drill-down shows pseudonyms, not person ids; the page is refused for any real id.
-      const res = await page.request.get(`${base}/api/reports/overstay/stays?limit=1`, {
+      const res = await page.request.get(`${platform.base}/api/reports/overstay/stays?limit=1`, {
         headers: { 'x-purpose': 'data-quality-review' },
       });
       expect(res.status()).toBe(200);
@@ -268,7 +124,7 @@ describe('overview to person', () => {
       expect(body.stays[0]?.personId).toMatch(/^P-[0-9a-f]{12}$/);
       const personId = '1';
 
-      await page.goto(`${base}/persons/${personId}`);
+      await page.goto(`${platform.base}/persons/${personId}`);
       const message = page.getByTestId('forbidden');
       await message.waitFor();
       expect(await message.textContent()).toMatch(/Not allowed.*analyst.*may not see this/);

@@ -5,9 +5,9 @@
  * the client asked for. Everything else (discovery, keys, PKCE, codes, tokens, userinfo) is the
  * provider's own.
  */
+import { freePort, listenOn } from './free-port.js';
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
 
 export const TEST_CLIENT_ID = 'immigrationos-test';
@@ -25,20 +25,7 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export async function listenOn(server: Server, host = '127.0.0.1', port = 0): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  const port = await listenOn(s);
-  await new Promise((r) => s.close(r));
-  return port;
-}
+export { freePort, listenOn };
 
 /**
  * Starts a provider whose one client is the platform, allowed to come back to `redirectUrl`. The issuer
