@@ -2,6 +2,7 @@ import type { Role } from './roles.js';
 
 /** A written reason is required to open a person outside one's office; a few words are not a reason. */
 export const MIN_BREAK_GLASS_REASON = 15;
+export const MAX_BREAK_GLASS_REASON = 500;
 
 export type ScopeDecision =
   | { readonly kind: 'in-scope' }

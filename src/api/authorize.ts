@@ -49,6 +49,7 @@ export const SESSION_COOKIE = 'imos_session';
 export const PURPOSE_HEADER = 'x-purpose';
 export const PURPOSE_REFERENCE_HEADER = 'x-purpose-reference';
 export const BREAK_GLASS_HEADER = 'x-break-glass';
+const MAX_REFERENCE = 100;
 
 const header = (req: FastifyRequest, name: string): string | null => {
   const v = req.headers[name];
@@ -75,8 +76,10 @@ export function registerAuthorization(app: FastifyInstance, db: Database): void 
       throw new ApiError('FORBIDDEN', 'this route has no access policy, so it is closed');
     }
     const personal = permission.sensitivity === 'personal';
-    const purpose = personal ? header(req, PURPOSE_HEADER) : null;
-    const purposeReference = personal ? header(req, PURPOSE_REFERENCE_HEADER) : null;
+    // Kept as sent (the audit records what was claimed), but never longer than a reference can be.
+    const purpose = personal ? (header(req, PURPOSE_HEADER)?.slice(0, 100) ?? null) : null;
+    const reference = personal ? header(req, PURPOSE_REFERENCE_HEADER) : null;
+    const purposeReference = reference === null ? null : reference.slice(0, MAX_REFERENCE + 1);
     req.access = {
       key: key!,
       permission,
@@ -151,8 +154,11 @@ function checkPurpose(purposes: readonly Purpose[], code: string | null, referen
       'PURPOSE_REQUIRED',
       `the purpose ${code} names what it serves: send ${PURPOSE_REFERENCE_HEADER} (a case or ticket reference)`,
     );
-  if (reference !== null && reference.length > 100)
-    throw new ApiError('VALIDATION_FAILED', `${PURPOSE_REFERENCE_HEADER} is longer than 100 characters`);
+  if (reference !== null && reference.length > MAX_REFERENCE)
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `${PURPOSE_REFERENCE_HEADER} is longer than ${MAX_REFERENCE} characters`,
+    );
 }
 
 /** The pseudonym an analyst sees for a person: stable for one key, not reversible without it. */

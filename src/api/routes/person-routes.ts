@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { decideScope } from '../../access/office-scope.js';
+import { decideScope, MAX_BREAK_GLASS_REASON } from '../../access/office-scope.js';
 import type { AppContext } from '../../app/app-context.js';
 import { officeOfPerson, officeOfUser, personExists } from '../../app/person-office.js';
 import { getPerson, searchPersons } from '../../app/person-query.js';
@@ -54,6 +54,11 @@ export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
           officeOfPerson(ctx.db, id, app.accessSettings.offices),
         ]);
         const header = req.headers[BREAK_GLASS_HEADER];
+        if (typeof header === 'string' && header.length > MAX_BREAK_GLASS_REASON)
+          throw new ApiError(
+            'VALIDATION_FAILED',
+            `a break-glass reason has at most ${MAX_BREAK_GLASS_REASON} characters`,
+          );
         const decision = decideScope(
           user.role,
           userOffice,
