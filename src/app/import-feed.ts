@@ -3,6 +3,7 @@ import { preparedInThread, preparedInWorker } from '../ingest/prepared-feed.js';
 import { importRecords, type ImportSummary } from '../ingest/importer.js';
 import type { IncomingRecord } from '../ingest/incoming-record.js';
 import { recomputeStays } from '../stays/recompute-stays.js';
+import { BULK_ROWS, refreshStatistics } from '../store/refresh-statistics.js';
 import type { AppContext } from './app-context.js';
 
 export interface FeedImportResult extends Omit<ImportSummary, 'affectedPersonIds'> {
@@ -80,6 +81,8 @@ async function finish(
     asOf: ctx.asOf(),
     ...(onRecompute ? { onProgress: onRecompute } : {}),
   });
+  const written = summaries.reduce((n, s) => n + s.rowsNew + s.rowsSuperseded, 0);
+  if (written >= BULK_ROWS) await refreshStatistics(ctx.db);
   return summaries.map(({ affectedPersonIds, ...rest }, i) => ({
     ...rest,
     file: files[i] ?? null,

@@ -66,5 +66,7 @@ export async function recomputeAllStays(
             alter index unmatched_departure_next_pkey rename to unmatched_departure_pkey;
             alter index unmatched_departure_next_person rename to unmatched_departure_person;`),
   );
+  // The swapped-in tables have no statistics yet: without them the planner misjudges every stay read.
+  await db.session((s) => s.exec('analyze stay, unmatched_departure'));
   return { persons: bounds!.persons, stays };
 }
