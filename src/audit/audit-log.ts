@@ -82,19 +82,19 @@ export class AuditLog implements AuditSink {
 
   private async write(records: readonly AuditRecord[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const head = this.head ?? (await this.db.session(readHead));
+      const head = this.head ?? (await this.db.reserved.session(readHead));
       const chained = chain(head, records);
       const last = chained[chained.length - 1]!;
       const every = BigInt(this.checkpointEvery);
       const checkpoint = BigInt(last.seq) / every > BigInt(head.seq) / every;
       try {
         if (checkpoint)
-          await this.db.transaction(async (s) => {
+          await this.db.reserved.transaction(async (s) => {
             await insertEntries(s, chained);
             await writeCheckpoint(s, this.signer, last.seq, last.hash);
           });
         // Most writes are one statement: one round trip and one commit for the whole group.
-        else await this.db.session((s) => insertEntries(s, chained));
+        else await this.db.reserved.session((s) => insertEntries(s, chained));
         this.head = { seq: last.seq, hash: last.hash };
         return;
       } catch (err) {

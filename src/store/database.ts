@@ -10,6 +10,11 @@ export interface Database {
   transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Runs fn on one connection without a transaction (e.g. read-only scans). */
   session<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * A connection kept for short writes that must not queue behind reads: the audit log, which every
+   * request for personal data waits on. (PGlite has one connection: the same as the others.)
+   */
+  readonly reserved: Pick<Database, 'transaction' | 'session'>;
   close(): Promise<void>;
 }
 

@@ -50,11 +50,14 @@ export async function openPgliteDatabase(dataDir: string | null): Promise<Databa
 
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as never }) });
 
+  const transaction: Database['transaction'] = (fn) => mutex.run(() => inTransaction(session, fn));
+  const run: Database['session'] = (fn) => mutex.run(() => fn(session));
   return {
     engine: 'pglite',
     kysely,
-    transaction: (fn) => mutex.run(() => inTransaction(session, fn)),
-    session: (fn) => mutex.run(() => fn(session)),
+    transaction,
+    session: run,
+    reserved: { transaction, session: run },
     async close() {
       await mutex.run(async () => {
         await pg.close();

@@ -35,10 +35,11 @@ function sessionOf(client: pg.PoolClient): SqlSession {
 
 export function openPostgresDatabase(connectionString: string): Database {
   const pool = new pg.Pool({ connectionString, max: 10 });
+  const reservedPool = new pg.Pool({ connectionString, max: 1 });
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 
-  async function withClient<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+  async function withClient<T>(fn: (s: SqlSession) => Promise<T>, from = pool): Promise<T> {
+    const client = await from.connect();
     try {
       return await fn(sessionOf(client));
     } finally {
@@ -51,10 +52,15 @@ export function openPostgresDatabase(connectionString: string): Database {
     kysely,
     transaction: (fn) => withClient((s) => inTransaction(s, fn)),
     session: withClient,
+    reserved: {
+      transaction: (fn) => withClient((s) => inTransaction(s, fn), reservedPool),
+      session: (fn) => withClient(fn, reservedPool),
+    },
     async close() {
       // Kysely only ends the pool if it ever used it; end it ourselves otherwise.
       await kysely.destroy();
       if (!pool.ended) await pool.end();
+      await reservedPool.end();
     },
   };
 }
