@@ -180,6 +180,7 @@ async function insertEntries(s: SqlSession, entries: readonly ChainedAuditRecord
     await s.query(
       `insert into audit_entry (${AUDIT_COLUMNS.join(', ')}) values ${rows.join(', ')}`,
       entries.flatMap(fieldsOf),
+      `audit-insert-${entries.length}`, // parsed and planned once per connection and group size
     );
     return;
   }

@@ -14,8 +14,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 function sessionOf(client: pg.PoolClient): SqlSession {
   const session: SqlSession = {
-    async query<R>(sql: string, params: readonly unknown[] = []) {
-      const res = await client.query(sql, params as unknown[]);
+    async query<R>(sql: string, params: readonly unknown[] = [], prepared?: string) {
+      const res = await client.query(
+        prepared
+          ? { name: prepared, text: sql, values: params as unknown[] }
+          : { text: sql, values: params as unknown[] },
+      );
       return res.rows as R[];
     },
     async exec(sql) {

@@ -3,7 +3,12 @@
  * Kysely serves the ordinary repository queries; this serves COPY and set-based statements.
  */
 export interface SqlSession {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** `prepared`: a name under which PostgreSQL keeps the statement parsed and planned for the connection's life. */
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    prepared?: string,
+  ): Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Bulk-loads rows with COPY ... FROM STDIN (text format). */
