@@ -6,6 +6,7 @@ import { exactKeys } from '../core/identity/exact-keys.js';
 import type { Observation } from '../core/observation/observation.js';
 import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
 import type { FieldError } from '../core/result/result.js';
+import { RAW_OF_OBSERVATION } from '../app/stored-observation.js';
 import { fieldsOf } from '../ingest/raw-fields.js';
 import type { Database } from '../store/database.js';
 import { createHold, releaseHold } from '../retention/legal-holds.js';
@@ -175,6 +176,11 @@ interface StoredFact {
   header: string | null;
 }
 
+/** A fact with the raw record it was read from (and that record's import, for its header). */
+const SELECT_FACT = `select o.id::text as id, o.person_id::text as person_id, o.superseded, o.kind,
+  to_char(o.event_date, 'YYYY-MM-DD') as event_date, r.source, r.source_record_id, r.content, i.format, i.header
+  from observation o ${RAW_OF_OBSERVATION}`;
+
 const staysOf = (db: Database, personId: string) =>
   db.session((s) =>
     s.query<{ admission_id: string; outcome: string; admitted_on: string }>(
@@ -203,12 +209,7 @@ export async function correctFact(
   if (!d.value.identityVerified)
     return fail('CONFLICT', "record how the person's identity was verified first");
   const [fact] = await ctx.db.session((s) =>
-    s.query<StoredFact>(
-      `select o.id::text as id, o.person_id::text as person_id, o.superseded, o.kind, to_char(o.event_date, 'YYYY-MM-DD') as event_date,
-              r.source, r.source_record_id, r.content, i.format, i.header
-         from observation o join raw_record r on r.id = o.id left join import_run i on i.id = r.import_id where o.id = $1`,
-      [observationId],
-    ),
+    s.query<StoredFact>(`${SELECT_FACT} where o.id = $1`, [observationId]),
   );
   if (!fact || fact.person_id !== personId)
     return fail('NOT_FOUND', `record ${observationId} is not one of person ${personId}'s`);
@@ -314,10 +315,7 @@ export interface CorrectableRecord {
 export async function correctableRecords(db: Database, personId: string): Promise<CorrectableRecord[]> {
   const rows = await db.session((s) =>
     s.query<StoredFact>(
-      `select o.id::text as id, o.person_id::text as person_id, o.superseded, o.kind, to_char(o.event_date, 'YYYY-MM-DD') as event_date,
-              r.source, r.source_record_id, r.content, i.format, i.header
-         from observation o join raw_record r on r.id = o.id left join import_run i on i.id = r.import_id
-        where o.person_id = $1 and not o.superseded order by o.event_date, o.id`,
+      `${SELECT_FACT} where o.person_id = $1 and not o.superseded order by o.event_date, o.id`,
       [personId],
     ),
   );

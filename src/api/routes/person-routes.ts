@@ -4,6 +4,7 @@ import type { AppContext } from '../../app/app-context.js';
 import { officeOfPerson, officeOfUser, personExists } from '../../app/person-office.js';
 import { getPerson, searchPersons } from '../../app/person-query.js';
 import { ApiError } from '../api-error.js';
+import { idParams } from '../schemas.js';
 import { BREAK_GLASS_HEADER } from '../authorize.js';
 
 export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -40,7 +41,7 @@ export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['persons'],
         summary:
           "A person's timeline of facts, each stay with its outcome and the rule that decided it. Officers open the persons of their own office; any other with a written reason in x-break-glass (recorded and reviewed).",
-        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } },
+        params: idParams,
       },
     },
     async (req) => {

@@ -6,10 +6,9 @@ import {
   listQuarantine,
   resubmitQuarantined,
 } from '../../app/quarantine-service.js';
-import { FLAT_COLUMNS, type FlatRecord } from '../../core/observation/flat-columns.js';
+import type { FlatRecord } from '../../core/observation/flat-columns.js';
 import { ApiError } from '../api-error.js';
-
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } };
+import { flatRecordFields, idParams } from '../schemas.js';
 
 export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { status?: string; limit?: number; offset?: number } }>(
@@ -69,13 +68,7 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
           required: ['fields'],
           additionalProperties: false,
           properties: {
-            fields: {
-              type: 'object',
-              additionalProperties: false,
-              properties: Object.fromEntries(
-                FLAT_COLUMNS.map((c) => [c, { type: 'string', maxLength: 200 }]),
-              ),
-            },
+            fields: flatRecordFields,
           },
         },
       },

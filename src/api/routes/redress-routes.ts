@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
-import { FLAT_COLUMNS, type FlatRecord } from '../../core/observation/flat-columns.js';
+import type { FlatRecord } from '../../core/observation/flat-columns.js';
 import {
   disputeStatusFor,
   DISPUTE_STATUSES,
@@ -20,9 +20,9 @@ import {
   type RedressOutcome,
 } from '../../redress/redress-work.js';
 import { ApiError } from '../api-error.js';
+import { flatRecordFields, ID, idParams } from '../schemas.js';
 
 const text = (max: number, min = 1) => ({ type: 'string', minLength: min, maxLength: max });
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } } };
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 
 /** The same words whatever the store holds: the form must not tell who is on record. */
@@ -168,7 +168,7 @@ export function redressRoutes(app: FastifyInstance, ctx: AppContext): void {
           type: 'object',
           required: ['personId'],
           additionalProperties: false,
-          properties: { personId: { type: 'string', pattern: '^[0-9]{1,18}$' } },
+          properties: { personId: ID },
         },
       },
     },
@@ -221,14 +221,8 @@ export function redressRoutes(app: FastifyInstance, ctx: AppContext): void {
           required: ['observationId', 'fields'],
           additionalProperties: false,
           properties: {
-            observationId: { type: 'string', pattern: '^[0-9]{1,18}$' },
-            fields: {
-              type: 'object',
-              additionalProperties: false,
-              properties: Object.fromEntries(
-                FLAT_COLUMNS.map((c) => [c, { type: 'string', maxLength: 200 }]),
-              ),
-            },
+            observationId: ID,
+            fields: flatRecordFields,
           },
         },
       },

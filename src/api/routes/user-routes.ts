@@ -14,13 +14,7 @@ import {
 } from '../../access/user-admin.js';
 import type { AppContext } from '../../app/app-context.js';
 import { ApiError } from '../api-error.js';
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } },
-} as const;
+import { idParams } from '../schemas.js';
 
 const role = { type: 'string', enum: [...ROLES] } as const;
 const office = { type: ['string', 'null'], maxLength: 20 } as const;
