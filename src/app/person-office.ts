@@ -8,16 +8,7 @@ export async function officeOfPerson(
   personId: string,
   offices: Offices,
 ): Promise<string | null> {
-  const [row] = await db.session((s) =>
-    s.query<{ id: string; facts: string }>(
-      `select id::text as id, facts from observation where person_id = $1 and kind = 'Admission' and not superseded
-        order by event_date desc, id desc limit 1`,
-      [personId],
-    ),
-  );
-  if (!row) return null;
-  const admission = fromStayFacts(row.id, row.facts);
-  return admission.kind === 'Admission' ? offices.officeOfPort(admission.port) : null;
+  return (await officesOfPersons(db, [personId], offices)).get(personId) ?? null;
 }
 
 export async function officeOfUser(db: Database, userId: string): Promise<string | null> {

@@ -182,11 +182,7 @@ async function writeUnit(
   const quarantined: number[] = [];
   const accepted: number[] = [];
   for (const i of rows) {
-    if (
-      knownVersions.size > 0 &&
-      knownVersions.has(`${batch.sourceRecordId[i]}\u001f${batch.contentHash[i]}`)
-    )
-      rowsUnchanged++;
+    if (knownVersions.has(`${batch.sourceRecordId[i]}\u001f${batch.contentHash[i]}`)) rowsUnchanged++;
     else if (batch.errors[i] !== null) quarantined.push(i);
     else accepted.push(i);
   }
