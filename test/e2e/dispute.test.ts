@@ -3,7 +3,7 @@
  * status page; an officer's redress queue lists the dispute.
  */
 import { describe, expect, it } from 'vitest';
-import { apiToken, openPage, useBrowserPlatform } from '../support/browser-harness.js';
+import { apiToken, openPage, signIn, useBrowserPlatform } from '../support/browser-harness.js';
 
 const platform = useBrowserPlatform(200);
 
@@ -49,6 +49,36 @@ describe('the public dispute form', () => {
         headers: { authorization: `Bearer ${token}`, 'x-purpose': 'redress' },
       }).then((r) => r.json() as Promise<{ disputes: { ticket: string }[] }>);
       expect(queue.disputes.map((d) => d.ticket)).toContain(ticket);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('an officer finds the dispute in the redress queue and opens it, statement and claimed identity shown', async () => {
+    const filed = await fetch(`${platform.base}/api/disputes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        statement: 'My departure by land on 2025-04-02 is missing from the record.',
+        identity: { familyNames: 'Queue-Test', birthDate: '1970-01-02' },
+        contact: 'queue@example.invalid',
+      }),
+    }).then((r) => r.json() as Promise<{ ticket: string }>);
+    const { context, page, pageErrors } = await openPage(platform.browser);
+    try {
+      await signIn(page, platform.base, 'demo.officer');
+      await page.getByTestId('purpose-select').selectOption('redress');
+      await page.getByTestId('nav-redress').click();
+      const row = page.getByTestId('redress-row').filter({ hasText: filed.ticket });
+      await row.waitFor();
+      await row.getByRole('link', { name: filed.ticket }).click();
+      const work = page.getByTestId('dispute-work');
+      await work.waitFor();
+      expect(await work.getAttribute('data-status')).toBe('received');
+      expect(await page.getByTestId('dispute-statement').textContent()).toMatch(/missing from the record/);
+      expect(await work.textContent()).toMatch(/Queue-Test/);
+      expect(await page.getByTestId('redress-link').count()).toBe(1); // step 1: link the person
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
