@@ -22,7 +22,22 @@ describe('csvRecords', () => {
       [4, ['2', 'two\nlines', ''], '2,"two\nlines",'],
       [6, ['3', '', 'z'], '3,,z'],
     ]);
-    expect(recs.at(-1)!.bytes).toBe(Buffer.byteLength(text) - 3);
+    expect(recs.at(-1)!.bytes).toBe(Buffer.byteLength(text)); // the byte-order mark is part of the file
+  });
+
+  it('counts the bytes of the file consumed after each record, in ASCII and multi-byte text alike', async () => {
+    const text = 'n,x\nMüller,1\nplain,2\nŁódź,"3\n3"\nend,4\n';
+    for (const size of [1, 4, 7, 64]) {
+      const bytes = Buffer.from(text);
+      async function* chunks() {
+        for (let i = 0; i < bytes.length; i += size) yield await Promise.resolve(bytes.subarray(i, i + size));
+      }
+      const recs: CsvRecord[] = [];
+      for await (const r of csvRecords(chunks())) recs.push(r);
+      const ends = ['n,x', 'Müller,1', 'plain,2', 'Łódź,"3\n3"', 'end,4'];
+      let at = 0;
+      expect(recs.map((r) => r.bytes)).toEqual(ends.map((l) => (at += Buffer.byteLength(l) + 1)));
+    }
   });
 
   it('reports a malformed record and resynchronises at the next line', async () => {
