@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FeedFormat } from './incoming-record.js';
 import { emptyBatch, prepareInto, recordsIn, type PreparedBatch } from './prepare-record.js';
-import { readCsv, readNdjson } from './read-feed.js';
+import type { IncomingRecord } from './incoming-record.js';
+import { readCsvBatches, readNdjson } from './read-feed.js';
 
 export interface WorkerInput {
   readonly file: string;
@@ -31,24 +32,30 @@ port.on('message', () => {
 const waitForCredit = () => (credits > 0 ? Promise.resolve() : new Promise<void>((r) => (wake = r)));
 
 async function run() {
-  const records =
+  const chunks =
     format === 'csv'
-      ? readCsv(file, (header) => port.postMessage({ type: 'header', header } satisfies WorkerMessage))
-      : readNdjson(file);
+      ? readCsvBatches(file, (header) => port.postMessage({ type: 'header', header } satisfies WorkerMessage))
+      : oneByOne(readNdjson(file));
   let batch = emptyBatch();
-  for await (const rec of records) {
-    prepareInto(batch, rec);
-    if (recordsIn(batch) >= batchSize) {
-      await waitForCredit();
-      credits--;
-      port.postMessage({ type: 'batch', batch } satisfies WorkerMessage);
-      const bytesRead = batch.bytesRead;
-      batch = emptyBatch();
-      batch.bytesRead = bytesRead;
+  for await (const records of chunks) {
+    for (const rec of records) {
+      prepareInto(batch, rec);
+      if (recordsIn(batch) >= batchSize) {
+        await waitForCredit();
+        credits--;
+        port.postMessage({ type: 'batch', batch } satisfies WorkerMessage);
+        const bytesRead = batch.bytesRead;
+        batch = emptyBatch();
+        batch.bytesRead = bytesRead;
+      }
     }
   }
   if (recordsIn(batch) > 0) port.postMessage({ type: 'batch', batch } satisfies WorkerMessage);
   port.postMessage({ type: 'done' } satisfies WorkerMessage);
+}
+
+async function* oneByOne(records: AsyncIterable<IncomingRecord>): AsyncGenerator<IncomingRecord[]> {
+  for await (const rec of records) yield [rec];
 }
 
 run().catch((err: unknown) => {
