@@ -1,5 +1,5 @@
 import type { Database } from '../store/database.js';
-import { computeChunk, STAY_COLUMNS, type RecomputeOptions } from './recompute-stays.js';
+import { computeChunk, inPipeline, STAY_COLUMNS, type RecomputeOptions } from './recompute-stays.js';
 
 interface FactRow {
   id: string;
@@ -37,20 +37,27 @@ export async function recomputeAllStays(
         [lo, lo + step],
       ),
     );
+  const ranges: number[] = [];
+  for (let lo = 0; lo < max; lo += step) ranges.push(lo);
   let stays = 0;
-  let next: Promise<FactRow[]> | null = max > 0 ? read(0) : null;
-  for (let lo = 0; lo < max; lo += step) {
-    const rows = await next!;
-    next = lo + step < max ? read(lo + step) : null;
-    next?.catch(() => undefined); // awaited on the next turn
-    const { stayRows, unmatchedRows } = computeChunk(rows, options);
-    await db.session(async (s) => {
-      await s.copyFrom('stay_next', STAY_COLUMNS, stayRows);
-      await s.copyFrom('unmatched_departure_next', ['observation_id', 'person_id'], unmatchedRows);
-    });
-    stays += stayRows.length;
-    options.onProgress?.(Math.min(lo + step, max), max);
-  }
+  // Writes need no transaction: stay_next is invisible to readers until the swap below.
+  await inPipeline(
+    ranges,
+    read,
+    (rows) => computeChunk(rows, options),
+    async (lo, computed) => {
+      await db.session(async (s) => {
+        await s.copyLines('stay_next', STAY_COLUMNS, computed.stayLines);
+        await s.copyLines(
+          'unmatched_departure_next',
+          ['observation_id', 'person_id'],
+          computed.unmatchedLines,
+        );
+      });
+      stays += computed.stayLines.length;
+      options.onProgress?.(Math.min(lo + step, max), max);
+    },
+  );
   await db.session((s) =>
     s.exec(`alter table stay_next add constraint stay_next_pkey primary key (person_id, seq);
             create index stay_next_authorized_until on stay_next (authorized_until);

@@ -2,6 +2,8 @@ import { computeStays } from '../core/stays/compute-stays.js';
 import type { RulePack } from '../core/stays/rule-pack.js';
 import { fromStayFacts } from '../core/stays/stay-facts.js';
 import type { StayInput } from '../core/stays/stay-input.js';
+import type { Stay } from '../core/stays/stay.js';
+import { copyField } from '../store/copy-text.js';
 import type { Database } from '../store/database.js';
 
 export interface RecomputeOptions {
@@ -80,31 +82,66 @@ export async function recomputeStays(
     );
   let stays = 0;
   let done = 0;
-  let next = chunks.length > 0 ? read(chunks[0]!) : null;
-  for (let i = 0; i < chunks.length; i++) {
-    const rows = await next!;
-    next = i + 1 < chunks.length ? read(chunks[i + 1]!) : null;
-    next?.catch(() => undefined); // awaited on the next turn
-    const { stayRows, unmatchedRows } = computeChunk(rows, options);
-    const chunk = chunks[i]!;
-    const [where, params] =
-      'range' in chunk
-        ? ['person_id between $1 and $2', chunk.range]
-        : ['person_id = any($1::bigint[])', [chunk.ids]];
-    await db.transaction(async (s) => {
-      await s.query(`delete from stay where ${where}`, params);
-      await s.query(`delete from unmatched_departure where ${where}`, params);
-      await s.copyFrom('stay', STAY_COLUMNS, stayRows);
-      await s.copyFrom('unmatched_departure', ['observation_id', 'person_id'], unmatchedRows);
-    });
-    stays += stayRows.length;
-    done = Math.min(ids.length, done + chunkSize);
-    options.onProgress?.(done, ids.length);
-  }
+  await inPipeline(
+    chunks,
+    read,
+    (rows) => computeChunk(rows, options),
+    async (chunk, computed) => {
+      const [where, params] =
+        'range' in chunk
+          ? ['person_id between $1 and $2', chunk.range]
+          : ['person_id = any($1::bigint[])', [chunk.ids]];
+      await db.transaction(async (s) => {
+        await s.query(`delete from stay where ${where}`, params);
+        await s.query(`delete from unmatched_departure where ${where}`, params);
+        await s.copyLines('stay', STAY_COLUMNS, computed.stayLines);
+        await s.copyLines('unmatched_departure', ['observation_id', 'person_id'], computed.unmatchedLines);
+      });
+      stays += computed.stayLines.length;
+      done = Math.min(ids.length, done + chunkSize);
+      options.onProgress?.(done, ids.length);
+    },
+  );
   return stays;
 }
 
-export function computeChunk(rows: readonly FactRow[], options: RecomputeOptions) {
+/**
+ * Runs chunks through read, compute and write with the next chunk's read and the previous chunk's
+ * write in flight while this one is computed: the database reads, this thread computes and the
+ * database writes at the same time. Chunks are written in order, one at a time.
+ */
+export async function inPipeline<C, R, W>(
+  chunks: readonly C[],
+  read: (chunk: C) => Promise<R>,
+  compute: (rows: R) => W,
+  write: (chunk: C, computed: W) => Promise<void>,
+): Promise<void> {
+  let next = chunks.length > 0 ? read(chunks[0]!) : null;
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i < chunks.length; i++) {
+      const rows = await next!;
+      next = i + 1 < chunks.length ? read(chunks[i + 1]!) : null;
+      next?.catch(() => undefined); // awaited on the next turn
+      const computed = compute(rows);
+      await writing;
+      writing = write(chunks[i]!, computed);
+      writing.catch(() => undefined); // awaited on the next turn or below
+    }
+    await writing;
+  } finally {
+    // A failure leaves nothing running behind the caller's back.
+    await Promise.allSettled([next, writing]);
+  }
+}
+
+export interface ComputedChunk {
+  /** COPY text lines of stay (STAY_COLUMNS) and of unmatched_departure (observation_id, person_id). */
+  readonly stayLines: string[];
+  readonly unmatchedLines: string[];
+}
+
+export function computeChunk(rows: readonly FactRow[], options: RecomputeOptions): ComputedChunk {
   const byPerson = new Map<string, StayInput[]>();
   for (const r of rows) {
     const input = fromStayFacts(r.id, r.facts);
@@ -112,34 +149,30 @@ export function computeChunk(rows: readonly FactRow[], options: RecomputeOptions
     if (list) list.push(input);
     else byPerson.set(r.person_id, [input]);
   }
-  const stayRows: unknown[][] = [];
-  const unmatchedRows: unknown[][] = [];
+  const stayLines: string[] = [];
+  const unmatchedLines: string[] = [];
   for (const [personId, inputs] of byPerson) {
     const result = computeStays(inputs, options.pack, options.asOf);
     let seq = 0;
-    for (const st of result.stays) {
-      const d = st.departure;
-      stayRows.push([
-        personId,
-        seq++,
-        st.admissionId,
-        st.admittedOn,
-        st.classOfAdmission,
-        st.port,
-        st.nationality,
-        st.authorizedUntil,
-        d?.date ?? null,
-        d?.channel ?? null,
-        d?.inferred ?? false,
-        d?.observationId ?? null,
-        st.outcome,
-        st.daysOverstay,
-        st.rule,
-        st.explanation,
-        st.evidence,
-      ]);
-    }
-    for (const id of result.unmatchedDepartureIds) unmatchedRows.push([id, personId]);
+    for (const st of result.stays) stayLines.push(stayLine(personId, seq++, st));
+    for (const id of result.unmatchedDepartureIds) unmatchedLines.push(`${id}\t${personId}`);
   }
-  return { stayRows, unmatchedRows };
+  return { stayLines, unmatchedLines };
+}
+
+const NULL = '\\N';
+
+/**
+ * One stay as a COPY text line in STAY_COLUMNS order, written directly: a million stays go through
+ * here on a full recompute. Ids, dates, numbers and outcome words cannot hold a tab, newline or
+ * backslash; the free-text fields go through copyField.
+ */
+function stayLine(personId: string, seq: number, st: Stay): string {
+  const d = st.departure;
+  return (
+    `${personId}\t${seq}\t${st.admissionId}\t${st.admittedOn}\t${copyField(st.classOfAdmission)}\t${copyField(st.port)}\t` +
+    `${copyField(st.nationality)}\t${st.authorizedUntil ?? NULL}\t${d?.date ?? NULL}\t${d?.channel ?? NULL}\t` +
+    `${d?.inferred ? 't' : 'f'}\t${d?.observationId ?? NULL}\t${st.outcome}\t${st.daysOverstay ?? NULL}\t` +
+    `${copyField(st.rule)}\t${copyField(st.explanation)}\t{${st.evidence.join(',')}}`
+  );
 }
