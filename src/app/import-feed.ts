@@ -1,5 +1,5 @@
 import { FeedError, formatOfFile } from '../ingest/read-feed.js';
-import { preparedInThread, preparedInWorker, type PreparedFeed } from '../ingest/prepared-feed.js';
+import { preparedInThread, preparedInWorker } from '../ingest/prepared-feed.js';
 import { importRecords, type ImportSummary } from '../ingest/importer.js';
 import type { IncomingRecord } from '../ingest/incoming-record.js';
 import { recomputeStays } from '../stays/recompute-stays.js';
@@ -29,36 +29,25 @@ export async function importFeedFiles(
   onProgress?: (p: ImportProgress) => void,
   onRecompute?: (done: number, total: number) => void,
 ): Promise<FeedImportResult[]> {
-  const formats = files.map((file) => {
+  const summaries: ImportSummary[] = [];
+  const names: string[] = [];
+  for (const file of files) {
     const format = formatOfFile(file);
     if (format === null) throw new FeedError(`${file}: unknown format; use a .csv, .ndjson or .jsonl file`);
-    return format;
-  });
-  const headers: (string | null)[] = files.map(() => null);
-  const open = (i: number) => preparedInWorker(files[i]!, formats[i]!, (h) => (headers[i] = h));
-  const summaries: ImportSummary[] = [];
-  // The next file is opened while this one is written: its reader boots and reads meanwhile.
-  let records: PreparedFeed | null = null;
-  let next: PreparedFeed | null = files.length > 0 ? open(0) : null;
-  try {
-    for (let i = 0; i < files.length; i++) {
-      records = next!;
-      next = i + 1 < files.length ? open(i + 1) : null;
-      const file = files[i]!;
-      summaries.push(
-        await importRecords(ctx.db, ctx.resolver, records, {
-          source,
-          file,
-          format: formats[i]!,
-          header: () => headers[i] ?? null,
-          onProgress: (p) => onProgress?.({ file, ...p }),
-        }),
-      );
-    }
-  } finally {
-    await Promise.all([records?.close(), next?.close()]);
+    let header: string | null = null;
+    const records = preparedInWorker(file, format, (h) => (header = h));
+    summaries.push(
+      await importRecords(ctx.db, ctx.resolver, records, {
+        source,
+        file,
+        format,
+        header: () => header,
+        onProgress: (p) => onProgress?.({ file, ...p }),
+      }),
+    );
+    names.push(file);
   }
-  return finish(ctx, summaries, files, onRecompute);
+  return finish(ctx, summaries, names, onRecompute);
 }
 
 /** Imports records submitted through the API (already split into fields). */

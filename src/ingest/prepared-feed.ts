@@ -26,24 +26,16 @@ export async function* preparedInThread(
   if (recordsIn(batch) > 0) yield batch;
 }
 
-/** Batches prepared on a worker thread; the thread starts reading as soon as the feed is opened. */
-export interface PreparedFeed extends AsyncIterable<PreparedBatch> {
-  /** Stops the reader of a feed that will not be read to the end (say, an earlier file failed). */
-  close(): Promise<void>;
-}
-
 /**
  * A feed file read and prepared on a worker thread while this thread writes: on two or more cores the
- * parsing, validation and encoding of the next batch overlap the database work of this one. The thread
- * starts at once, so a caller can open the next file while it writes this one and never waits for a
- * thread to boot or a first batch to be read.
+ * parsing, validation and encoding of the next batch overlap the database work of this one.
  */
-export function preparedInWorker(
+export async function* preparedInWorker(
   file: string,
   format: FeedFormat,
   onHeader: (header: string) => void,
   batchSize = DEFAULT_BATCH_SIZE,
-): PreparedFeed {
+): AsyncGenerator<PreparedBatch> {
   const worker = new Worker(WORKER_ENTRY, {
     workerData: { file, format, batchSize } satisfies WorkerInput,
   });
@@ -63,25 +55,21 @@ export function preparedInWorker(
     failure ??= new Error(`the feed reader stopped before the end of ${file} (exit code ${code})`);
     wake?.();
   });
-  const close = () => worker.terminate().then(() => undefined);
-  async function* batches(): AsyncGenerator<PreparedBatch> {
-    try {
-      for (;;) {
-        while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
-        const m = queue.shift();
-        if (!m) throw failure!;
-        if (m.type === 'header') onHeader(m.header);
-        else if (m.type === 'error')
-          throw m.code === 'FEED_UNREADABLE' ? new FeedError(m.message) : new Error(m.message);
-        else if (m.type === 'done') return;
-        else {
-          worker.postMessage('credit');
-          yield m.batch;
-        }
+  try {
+    for (;;) {
+      while (queue.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
+      const m = queue.shift();
+      if (!m) throw failure!;
+      if (m.type === 'header') onHeader(m.header);
+      else if (m.type === 'error')
+        throw m.code === 'FEED_UNREADABLE' ? new FeedError(m.message) : new Error(m.message);
+      else if (m.type === 'done') return;
+      else {
+        worker.postMessage('credit');
+        yield m.batch;
       }
-    } finally {
-      await close();
     }
+  } finally {
+    await worker.terminate();
   }
-  return { [Symbol.asyncIterator]: batches, close };
 }
