@@ -25,6 +25,7 @@ import cliProgress from 'cli-progress';
 import { serve } from '../server/serve.js';
 import { recomputeAllStays } from '../stays/recompute-all-stays.js';
 import { auditCommands } from './audit-commands.js';
+import { linkCommands } from './link-commands.js';
 import { retentionCommands } from './retention-commands.js';
 import { fileProgress } from './progress.js';
 import { printTable } from './print-table.js';
@@ -336,6 +337,13 @@ program
 
 auditCommands(program, withContext);
 retentionCommands(program, withContext);
+linkCommands(program);
+
+// Output piped into a reader that stops early (| head): stop quietly, as other commands do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as Error & { code?: string };

@@ -1,0 +1,198 @@
+import { compareRecords, type Comparisons } from './comparison-vector.js';
+import type { LinkageModel } from './fellegi-sunter.js';
+import type { LinkRecord } from './link-record.js';
+
+/** Pairs as two parallel arrays of record positions. */
+export interface PairList {
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+}
+
+/** A deterministic pseudo-random generator (mulberry32): the same seed trains the same model. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Comparison vectors counted by pattern: EM then runs over thousands of patterns, not millions of pairs. */
+export function vectorPatterns(
+  c: Comparisons,
+  records: readonly LinkRecord[],
+  pairs: PairList,
+): Map<string, { vector: Uint8Array; count: number }> {
+  const out = new Map<string, { vector: Uint8Array; count: number }>();
+  const v = new Uint8Array(c.fields.length);
+  for (let k = 0; k < pairs.left.length; k++) {
+    compareRecords(c, records[pairs.left[k]!]!, records[pairs.right[k]!]!, v);
+    const key = String.fromCharCode(...v);
+    const seen = out.get(key);
+    if (seen) seen.count++;
+    else out.set(key, { vector: v.slice(), count: 1 });
+  }
+  return out;
+}
+
+/**
+ * u-probabilities from random pairs: nearly every random pair is two different persons, so how often
+ * random pairs agree at each level is how often non-matches do. Add-one smoothing keeps a level never
+ * seen among the samples from weighing infinitely.
+ */
+export function estimateU(
+  c: Comparisons,
+  records: readonly LinkRecord[],
+  samplePair: (random: () => number) => [number, number],
+  samples: number,
+  seed = 1,
+): { u: number[][]; patterns: Map<string, { vector: Uint8Array; count: number }> } {
+  const random = seededRandom(seed);
+  const counts = c.levels.map((levels) => new Float64Array(levels.length));
+  const patterns = new Map<string, { vector: Uint8Array; count: number }>();
+  const v = new Uint8Array(c.fields.length);
+  for (let s = 0; s < samples; s++) {
+    const [i, j] = samplePair(random);
+    compareRecords(c, records[i]!, records[j]!, v);
+    for (let f = 0; f < v.length; f++) counts[f]![v[f]!]!++;
+    const key = String.fromCharCode(...v);
+    const seen = patterns.get(key);
+    if (seen) seen.count++;
+    else patterns.set(key, { vector: v.slice(), count: 1 });
+  }
+  return { u: counts.map((levelCounts) => normalise(levelCounts, 1)), patterns };
+}
+
+/** Shares of each level except 0 (missing), with `smoothing` added to every count. */
+function normalise(counts: Float64Array, smoothing: number): number[] {
+  let total = 0;
+  for (let l = 1; l < counts.length; l++) total += counts[l]! + smoothing;
+  return Array.from(counts, (n, l) => (l === 0 ? 0 : (n + smoothing) / total));
+}
+
+/** Starting m-probabilities: most matches agree exactly, few disagree outright. */
+function initialM(levels: number): number[] {
+  const m = [0, 0.8];
+  const middle = levels - 3;
+  for (let l = 0; l < middle; l++) m.push(0.15 / middle);
+  m.push(0.05);
+  return middle === 0 ? [0, 0.95, 0.05] : m;
+}
+
+export interface EmResult {
+  readonly lambda: number;
+  readonly m: number[][];
+  readonly iterations: number;
+}
+
+/**
+ * m-probabilities and the share of matches among the given pairs by expectation maximisation, without
+ * labels, with u held fixed (estimated from random pairs, where it is reliable). Converges in tens of
+ * iterations over the distinct comparison patterns.
+ */
+export function estimateM(
+  c: Comparisons,
+  patterns: Iterable<{ vector: Uint8Array; count: number }>,
+  u: readonly (readonly number[])[],
+  options: { maxIterations?: number; tolerance?: number; initialLambda?: number } = {},
+): EmResult {
+  const list = [...patterns];
+  const total = list.reduce((n, p) => n + p.count, 0);
+  let m = c.levels.map((levels) => initialM(levels.length));
+  let lambda = options.initialLambda ?? 0.1;
+  const maxIterations = options.maxIterations ?? 100;
+  const tolerance = options.tolerance ?? 1e-6;
+  let iterations = 0;
+  for (; iterations < maxIterations; iterations++) {
+    const counts = c.levels.map((levels) => new Float64Array(levels.length));
+    let matches = 0;
+    for (const { vector, count } of list) {
+      let logOdds = Math.log(lambda / (1 - lambda));
+      for (let f = 0; f < vector.length; f++) {
+        const l = vector[f]!;
+        if (l !== 0) logOdds += Math.log(Math.max(m[f]![l]!, 1e-12) / u[f]![l]!);
+      }
+      const p = 1 / (1 + Math.exp(-logOdds));
+      const weight = p * count;
+      matches += weight;
+      for (let f = 0; f < vector.length; f++) counts[f]![vector[f]!]! += weight;
+    }
+    const next = counts.map((levelCounts) => normalise(levelCounts, 1e-3));
+    const nextLambda = Math.min(Math.max(matches / total, 1e-9), 1 - 1e-9);
+    let change = Math.abs(nextLambda - lambda);
+    for (let f = 0; f < m.length; f++)
+      for (let l = 1; l < m[f]!.length; l++) change = Math.max(change, Math.abs(next[f]![l]! - m[f]![l]!));
+    m = next;
+    lambda = nextLambda;
+    if (change < tolerance) break;
+  }
+  return { lambda, m, iterations };
+}
+
+/** Field kinds whose exact agreements are weighed by how common the value is. */
+const TERM_FREQUENCY_KINDS = new Set(['name', 'text', 'postcode']);
+
+export function termFrequencies(
+  c: Comparisons,
+  records: readonly LinkRecord[],
+): (ReadonlyMap<string, number> | null)[] {
+  return c.fields.map((spec, f) => {
+    if (!TERM_FREQUENCY_KINDS.has(spec.kind)) return null;
+    const counts = new Map<string, number>();
+    let present = 0;
+    for (const r of records) {
+      const v = r.values[f];
+      if (v === null || v === undefined) continue;
+      present++;
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    const shares = new Map<string, number>();
+    for (const [v, n] of counts) shares.set(v, n / Math.max(present, 1));
+    return shares;
+  });
+}
+
+export interface TrainingOptions {
+  /** All pairs that could be linked: n(n-1)/2 records of one file, or the product of two files' sizes. */
+  readonly allPairs: number;
+  readonly uSamples?: number;
+  readonly seed?: number;
+  /** Draws a random pair of records that could be linked (any two, or one from each file). */
+  readonly samplePair: (random: () => number) => [number, number];
+}
+
+/**
+ * Trains a model without labels. EM runs over every pair that could be linked: the candidate pairs as
+ * they are, and the rest through the random sample, each sampled pair standing for its share of them.
+ * The share of matches is then the chance that two records are one person, which is small; estimated
+ * among candidate pairs alone, where most pairs match, EM can decide that nearly all of them do (with
+ * few fields it does), and then every disagreement looks like something matches often have.
+ */
+export function trainModel(
+  c: Comparisons,
+  records: readonly LinkRecord[],
+  candidates: PairList,
+  options: TrainingOptions,
+): LinkageModel & { readonly iterations: number } {
+  const samples = options.uSamples ?? 200_000;
+  const random = estimateU(c, records, options.samplePair, samples, options.seed ?? 1);
+  const rest = Math.max(options.allPairs - candidates.left.length, 0) / samples;
+  const patterns = [
+    ...vectorPatterns(c, records, candidates).values(),
+    ...[...random.patterns.values()].map((p) => ({ vector: p.vector, count: p.count * rest })),
+  ];
+  const em = estimateM(c, patterns, random.u, {
+    initialLambda: Math.min(0.5, candidates.left.length / Math.max(options.allPairs, 1)),
+  });
+  return {
+    comparisons: c,
+    lambda: em.lambda,
+    m: em.m,
+    u: random.u,
+    termFrequencies: termFrequencies(c, records),
+    iterations: em.iterations,
+  };
+}
