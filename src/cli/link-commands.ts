@@ -41,7 +41,8 @@ function probabilityOption(name: string, text: string): number {
 
 const MAPPING_HELP = `
 Columns are mapped onto person fields with --map field=column,... (fields: given_name, family_name,
-full_name, birth_date, sex, nationality, birthplace, address, postcode, city, email, document_number);
+full_name, birth_date, sex, nationality, birthplace, address, postcode, city, email, document_number,
+document_country, admission_number);
 other columns are compared with --compare column:kind,... (kinds: name, date, document, code, postcode,
 text). See docs/linkage.md.
 

@@ -9,6 +9,12 @@ import type { PairList } from './train-model.js';
 export interface BlockingRule {
   readonly name: string;
   readonly key: (r: LinkRecord) => string | null;
+  /**
+   * Whether the model trains on this rule's pairs: rules whose key holds a birth date or an identifier.
+   * Pairs that share only names or an address are namesakes and households as often as one person;
+   * trained on, they teach EM that a match may have another birth date and document.
+   */
+  readonly trains: boolean;
 }
 
 const initial = (v: string | null | undefined) => (v ? v[0]! : null);
@@ -30,21 +36,26 @@ export function defaultBlockingRules(fields: readonly FieldSpec[]): BlockingRule
   const postcode = at('postcode');
   const v = (r: LinkRecord, i: number) => (i < 0 ? null : (r.values[i] ?? null));
   const rules: BlockingRule[] = [];
-  if (doc >= 0) rules.push({ name: 'document number', key: (r) => v(r, doc) });
+  const admission = at('admission_number');
+  if (doc >= 0) rules.push({ name: 'document number', trains: true, key: (r) => v(r, doc) });
+  if (admission >= 0) rules.push({ name: 'admission number', trains: true, key: (r) => v(r, admission) });
   if (dob >= 0 && family >= 0)
     rules.push({
       name: 'birth date + family-name initial',
+      trains: true,
       key: (r) => join(v(r, dob), initial(v(r, family))),
     });
   if (dob >= 0 && given >= 0)
     rules.push({
       name: 'birth date + given-name initial',
+      trains: true,
       key: (r) => join(v(r, dob), initial(v(r, given))),
     });
   if (dob >= 0 && given >= 0 && family >= 0)
     // Given and family names swapped: the initials in either order.
     rules.push({
       name: 'birth date + name initials in any order',
+      trains: true,
       key: (r) => {
         const a = initial(v(r, given));
         const b = initial(v(r, family));
@@ -52,33 +63,52 @@ export function defaultBlockingRules(fields: readonly FieldSpec[]): BlockingRule
       },
     });
   if (dob >= 0 && postcode >= 0)
-    rules.push({ name: 'birth date + postcode', key: (r) => join(v(r, dob), v(r, postcode)) });
+    rules.push({ name: 'birth date + postcode', trains: true, key: (r) => join(v(r, dob), v(r, postcode)) });
   if (dob >= 0 && family >= 0)
     rules.push({
       name: 'family-name sound + birth year',
+      trains: true,
       key: (r) => join(sound(v(r, family)), v(r, dob)?.slice(0, 4) ?? null),
     });
   if (given >= 0 && family >= 0)
     rules.push({
       name: 'given-name sound + family-name sound',
+      trains: false,
       key: (r) => join(sound(v(r, given)), sound(v(r, family))),
     });
   if (postcode >= 0 && given >= 0)
-    rules.push({ name: 'postcode + given-name sound', key: (r) => join(v(r, postcode), sound(v(r, given))) });
+    rules.push({
+      name: 'postcode + given-name sound',
+      trains: false,
+      key: (r) => join(v(r, postcode), sound(v(r, given))),
+    });
   const address = at('address');
   const city = at('city');
   const compact = (x: string | null) => (x === null ? null : x.replace(/ /g, '').slice(0, 8) || null);
   if (address >= 0 && postcode >= 0)
-    rules.push({ name: 'address + postcode', key: (r) => join(compact(v(r, address)), v(r, postcode)) });
+    rules.push({
+      name: 'address + postcode',
+      trains: false,
+      key: (r) => join(compact(v(r, address)), v(r, postcode)),
+    });
   if (address >= 0 && city >= 0)
-    rules.push({ name: 'address + city sound', key: (r) => join(compact(v(r, address)), sound(v(r, city))) });
+    rules.push({
+      name: 'address + city sound',
+      trains: false,
+      key: (r) => join(compact(v(r, address)), sound(v(r, city))),
+    });
   if (family >= 0 && city >= 0)
     rules.push({
       name: 'family-name sound + city sound',
+      trains: false,
       key: (r) => join(sound(v(r, family)), sound(v(r, city))),
     });
   if (full >= 0)
-    rules.push({ name: 'full-name sound', key: (r) => join(sound(v(r, full)), v(r, dob) ?? '') });
+    rules.push({
+      name: 'full-name sound',
+      trains: false,
+      key: (r) => join(sound(v(r, full)), v(r, dob) ?? ''),
+    });
   return rules;
 }
 

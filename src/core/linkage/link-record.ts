@@ -17,6 +17,8 @@ export const LINK_FIELDS = [
   'city',
   'email',
   'document_number',
+  'document_country',
+  'admission_number',
 ] as const;
 export type LinkField = (typeof LINK_FIELDS)[number];
 
@@ -36,6 +38,8 @@ export const KIND_OF_FIELD: Record<LinkField, FieldKind> = {
   city: 'text',
   email: 'code',
   document_number: 'document',
+  document_country: 'code',
+  admission_number: 'document',
 };
 
 /** One compared column: a person field, or another column with the kind it is compared as. */

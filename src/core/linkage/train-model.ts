@@ -49,21 +49,16 @@ export function estimateU(
   samplePair: (random: () => number) => [number, number],
   samples: number,
   seed = 1,
-): { u: number[][]; patterns: Map<string, { vector: Uint8Array; count: number }> } {
+): number[][] {
   const random = seededRandom(seed);
   const counts = c.levels.map((levels) => new Float64Array(levels.length));
-  const patterns = new Map<string, { vector: Uint8Array; count: number }>();
   const v = new Uint8Array(c.fields.length);
   for (let s = 0; s < samples; s++) {
     const [i, j] = samplePair(random);
     compareRecords(c, records[i]!, records[j]!, v);
     for (let f = 0; f < v.length; f++) counts[f]![v[f]!]!++;
-    const key = String.fromCharCode(...v);
-    const seen = patterns.get(key);
-    if (seen) seen.count++;
-    else patterns.set(key, { vector: v.slice(), count: 1 });
   }
-  return { u: counts.map((levelCounts) => normalise(levelCounts, 1)), patterns };
+  return counts.map((levelCounts) => normalise(levelCounts, 1));
 }
 
 /** Shares of each level except 0 (missing), with `smoothing` added to every count. */
@@ -97,10 +92,16 @@ export function estimateM(
   c: Comparisons,
   patterns: Iterable<{ vector: Uint8Array; count: number }>,
   u: readonly (readonly number[])[],
-  options: { maxIterations?: number; tolerance?: number; initialLambda?: number } = {},
+  options: {
+    maxIterations?: number;
+    tolerance?: number;
+    initialLambda?: number;
+    /** The pairs λ is a share of, when the patterns are only some of them (the rest taken as non-matches). */
+    allPairs?: number;
+  } = {},
 ): EmResult {
   const list = [...patterns];
-  const total = list.reduce((n, p) => n + p.count, 0);
+  const total = options.allPairs ?? list.reduce((n, p) => n + p.count, 0);
   let m = c.levels.map((levels) => initialM(levels.length));
   let lambda = options.initialLambda ?? 0.1;
   const maxIterations = options.maxIterations ?? 100;
@@ -165,11 +166,12 @@ export interface TrainingOptions {
 }
 
 /**
- * Trains a model without labels. EM runs over every pair that could be linked: the candidate pairs as
- * they are, and the rest through the random sample, each sampled pair standing for its share of them.
- * The share of matches is then the chance that two records are one person, which is small; estimated
- * among candidate pairs alone, where most pairs match, EM can decide that nearly all of them do (with
- * few fields it does), and then every disagreement looks like something matches often have.
+ * Trains a model without labels. EM runs over the candidate pairs, but λ is their expected matches as a
+ * share of every pair that could be linked (the others, never blocked together, are taken as
+ * non-matches). λ is then the small chance that two records are one person, and a candidate pair needs
+ * real evidence to count as a match. Estimated as a share of the candidate pairs, most of which match,
+ * EM can decide that nearly all of them do (with few fields it does), and then every disagreement looks
+ * like something matches often have.
  */
 export function trainModel(
   c: Comparisons,
@@ -177,21 +179,17 @@ export function trainModel(
   candidates: PairList,
   options: TrainingOptions,
 ): LinkageModel & { readonly iterations: number } {
-  const samples = options.uSamples ?? 200_000;
-  const random = estimateU(c, records, options.samplePair, samples, options.seed ?? 1);
-  const rest = Math.max(options.allPairs - candidates.left.length, 0) / samples;
-  const patterns = [
-    ...vectorPatterns(c, records, candidates).values(),
-    ...[...random.patterns.values()].map((p) => ({ vector: p.vector, count: p.count * rest })),
-  ];
-  const em = estimateM(c, patterns, random.u, {
-    initialLambda: Math.min(0.5, candidates.left.length / Math.max(options.allPairs, 1)),
+  const u = estimateU(c, records, options.samplePair, options.uSamples ?? 200_000, options.seed ?? 1);
+  const allPairs = Math.max(options.allPairs, candidates.left.length, 1);
+  const em = estimateM(c, vectorPatterns(c, records, candidates).values(), u, {
+    allPairs,
+    initialLambda: (0.5 * candidates.left.length) / allPairs,
   });
   return {
     comparisons: c,
     lambda: em.lambda,
     m: em.m,
-    u: random.u,
+    u,
     termFrequencies: termFrequencies(c, records),
     iterations: em.iterations,
   };
