@@ -206,13 +206,8 @@ export function linkRecords(input: InputRecords, options: LinkOptions = {}): Lin
   const right = twoFiles ? positionsOf(side, 1) : null;
   const n = records.length;
   const uSamples = options.uSamples ?? 300_000;
-  const trainingRules = process.env.TRAIN_ALL
-    ? rules
-    : rules.filter(
-        (r) =>
-          !r.name.startsWith('given-name sound + family-name sound') &&
-          !r.name.startsWith('family-name sound + city'),
-      );
+  // EM learns from pairs that share a birth date or an identifier (see BlockingRule.trains).
+  const trainingRules = rules.some((r) => r.trains) ? rules.filter((r) => r.trains) : rules;
   const model = trainModel(
     c,
     records,

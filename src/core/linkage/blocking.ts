@@ -70,11 +70,17 @@ export function defaultBlockingRules(fields: readonly FieldSpec[]): BlockingRule
       trains: true,
       key: (r) => join(sound(v(r, family)), v(r, dob)?.slice(0, 4) ?? null),
     });
+  const nationality = at('nationality');
   if (given >= 0 && family >= 0)
+    // With the nationality where there is one: common names otherwise make blocks of thousands.
     rules.push({
-      name: 'given-name sound + family-name sound',
+      name:
+        nationality >= 0
+          ? 'given- and family-name sounds + nationality'
+          : 'given-name sound + family-name sound',
       trains: false,
-      key: (r) => join(sound(v(r, given)), sound(v(r, family))),
+      key: (r) =>
+        join(sound(v(r, given)), sound(v(r, family)), nationality >= 0 ? (v(r, nationality) ?? '') : ''),
     });
   if (postcode >= 0 && given >= 0)
     rules.push({

@@ -36,10 +36,6 @@ export function clusterLinks(input: ClusterInput): Int32Array {
     return x;
   };
   const maxSize = input.maxClusterSize ?? 1000;
-  const known = new Map<number, number>();
-  for (const l of input.links) known.set(l.a < l.b ? l.a * n + l.b : l.b * n + l.a, l.probability);
-  const probability = (a: number, b: number) =>
-    known.get(a < b ? a * n + b : b * n + a) ?? input.probability(a, b);
 
   const links = input.links.filter((l) => l.probability >= input.threshold);
   links.sort((x, y) => y.probability - x.probability || x.a - y.a || x.b - y.b);
@@ -50,7 +46,10 @@ export function clusterLinks(input: ClusterInput): Int32Array {
     const A = members[ra]!;
     const B = members[rb]!;
     if (A.length + B.length > maxSize) continue;
-    if (!mayMerge(A, B, probability, input.cannotLink, input.threshold)) continue;
+    if (A.length + B.length === 2) {
+      // Two single records: the link itself is the average.
+      if (input.cannotLink?.(a, b)) continue;
+    } else if (!mayMerge(A, B, input.probability, input.cannotLink, input.threshold)) continue;
     const [big, small] = A.length >= B.length ? [ra, rb] : [rb, ra];
     parent[small] = big;
     members[big]!.push(...members[small]!);
