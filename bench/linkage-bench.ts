@@ -56,7 +56,10 @@ export async function linkageFigures(records: number): Promise<void> {
     const read = performance.now() - t0;
     let candidates = 0;
     const result = linkRecords(input, {
-      onRuleCounts: (counts) => (candidates = counts.reduce((n, c) => n + c.pairs, 0)),
+      onRuleCounts: (counts) => {
+        candidates = counts.reduce((n, c) => n + c.pairs, 0);
+        if (process.env['BENCH_RULES']) console.log(counts);
+      },
     });
     const total = performance.now() - t0;
     clearInterval(sampler);

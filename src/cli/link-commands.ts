@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { candidatePairs, defaultBlockingRules } from '../core/linkage/blocking.js';
+import { blocksOfRules, candidatePairs, defaultBlockingRules } from '../core/linkage/blocking.js';
 import {
   blockingRecall,
   clusterQuality,
@@ -155,7 +155,11 @@ export function linkCommands(program: Command): void {
         const clusters = clusterQuality(cluster, truth);
         const sideOf = two ? (i: number) => input.side[i]! : undefined;
         const recall = blockingRecall(
-          candidatePairs(defaultBlockingRules(input.fields), input.records, sideOf),
+          candidatePairs(
+            blocksOfRules(defaultBlockingRules(input.fields), input.records),
+            input.records.length,
+            sideOf,
+          ),
           truth,
         );
         const pct = (x: number) => x.toFixed(4);

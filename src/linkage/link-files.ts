@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import {
+  blocksOfRules,
   candidatePairs,
   countCandidatePairs,
   defaultBlockingRules,
@@ -191,7 +192,8 @@ export function linkRecords(input: InputRecords, options: LinkOptions = {}): Lin
     throw new LinkageInputError(
       'no blocking rule fits these fields: map a document number, a birth date or given and family names',
     );
-  const ruleCounts = countCandidatePairs(rules, records, sideOf);
+  const ruleBlocks = blocksOfRules(rules, records);
+  const ruleCounts = countCandidatePairs(ruleBlocks, sideOf);
   const limit = options.explosionPairs ?? Math.max(1_000_000, 50 * records.length);
   const warnings = ruleCounts
     .filter((r) => r.pairs > limit)
@@ -200,18 +202,22 @@ export function linkRecords(input: InputRecords, options: LinkOptions = {}): Lin
         `blocking rule "${r.rule}" creates ${r.pairs.toLocaleString('en-US')} pairs (largest block ${r.largestBlock.toLocaleString('en-US')} records): it explodes; a value common to many records is probably a placeholder`,
     );
   options.onRuleCounts?.(ruleCounts, warnings);
-  const candidates = candidatePairs(rules, records, sideOf);
+  const candidates = candidatePairs(ruleBlocks, records.length, sideOf);
   const c = comparisonsOf(input.fields);
   const left = twoFiles ? positionsOf(side, 0) : null;
   const right = twoFiles ? positionsOf(side, 1) : null;
   const n = records.length;
   const uSamples = options.uSamples ?? 300_000;
   // EM learns from pairs that share a birth date or an identifier (see BlockingRule.trains).
-  const trainingRules = rules.some((r) => r.trains) ? rules.filter((r) => r.trains) : rules;
+  const trainingBlocks = ruleBlocks.some((b) => b.rule.trains)
+    ? ruleBlocks.filter((b) => b.rule.trains)
+    : ruleBlocks;
   const model = trainModel(
     c,
     records,
-    trainingRules.length === rules.length ? candidates : candidatePairs(trainingRules, records, sideOf),
+    trainingBlocks.length === ruleBlocks.length
+      ? candidates
+      : candidatePairs(trainingBlocks, records.length, sideOf),
     {
       uSamples,
       seed: options.seed ?? 1,

@@ -65,23 +65,39 @@ export function defaultBlockingRules(fields: readonly FieldSpec[]): BlockingRule
   if (dob >= 0 && postcode >= 0)
     rules.push({ name: 'birth date + postcode', trains: true, key: (r) => join(v(r, dob), v(r, postcode)) });
   if (dob >= 0 && family >= 0)
-    rules.push({
-      name: 'family-name sound + birth year',
-      trains: true,
-      key: (r) => join(sound(v(r, family)), v(r, dob)?.slice(0, 4) ?? null),
-    });
-  const nationality = at('nationality');
-  if (given >= 0 && family >= 0)
-    // With the nationality where there is one: common names otherwise make blocks of thousands.
+    // Day and month typos and swaps; with the given name's initial where there is one, because a common
+    // family name born in a given year makes blocks that grow with the square of the population.
     rules.push({
       name:
-        nationality >= 0
-          ? 'given- and family-name sounds + nationality'
-          : 'given-name sound + family-name sound',
-      trains: false,
+        given >= 0 ? 'family-name sound + given-name initial + birth year' : 'family-name sound + birth year',
+      trains: true,
       key: (r) =>
-        join(sound(v(r, given)), sound(v(r, family)), nationality >= 0 ? (v(r, nationality) ?? '') : ''),
+        join(sound(v(r, family)), given >= 0 ? initial(v(r, given)) : '', v(r, dob)?.slice(0, 4) ?? null),
     });
+  const nationality = at('nationality');
+  const sex = at('sex');
+  if (given >= 0 && family >= 0)
+    // Birth-year typos: the names' sounds with the day and month of birth. Without a birth date, the
+    // names with nationality and sex where there are (names alone make blocks of thousands).
+    rules.push(
+      dob >= 0
+        ? {
+            name: 'given- and family-name sounds + birth day and month',
+            trains: false,
+            key: (r) => join(sound(v(r, given)), sound(v(r, family)), v(r, dob)?.slice(4) ?? null),
+          }
+        : {
+            name: `given- and family-name sounds${nationality >= 0 ? ' + nationality' : ''}${sex >= 0 ? ' + sex' : ''}`,
+            trains: false,
+            key: (r) =>
+              join(
+                sound(v(r, given)),
+                sound(v(r, family)),
+                nationality >= 0 ? (v(r, nationality) ?? '') : '',
+                sex >= 0 ? (v(r, sex) ?? '') : '',
+              ),
+          },
+    );
   if (postcode >= 0 && given >= 0)
     rules.push({
       name: 'postcode + given-name sound',
@@ -126,29 +142,38 @@ export interface RuleCount {
   readonly largestBlock: number;
 }
 
-/** Groups record positions by key. */
-function blocksOf(rule: BlockingRule, records: readonly LinkRecord[]): Map<string, number[]> {
-  const blocks = new Map<string, number[]>();
-  for (let i = 0; i < records.length; i++) {
-    const key = rule.key(records[i]!);
-    if (key === null) continue;
-    const block = blocks.get(key);
-    if (block) block.push(i);
-    else blocks.set(key, [i]);
-  }
-  return blocks;
+/** A rule's blocks of two or more records (positions ascending): computed once, used for counts and pairs. */
+export interface RuleBlocks {
+  readonly rule: BlockingRule;
+  readonly blocks: readonly Int32Array[];
+}
+
+/** Groups record positions by each rule's key, keeping the blocks that make pairs. */
+export function blocksOfRules(rules: readonly BlockingRule[], records: readonly LinkRecord[]): RuleBlocks[] {
+  return rules.map((rule) => {
+    const byKey = new Map<string, number[]>();
+    for (let i = 0; i < records.length; i++) {
+      const key = rule.key(records[i]!);
+      if (key === null) continue;
+      const block = byKey.get(key);
+      if (block) block.push(i);
+      else byKey.set(key, [i]);
+    }
+    const blocks: Int32Array[] = [];
+    for (const block of byKey.values()) if (block.length > 1) blocks.push(Int32Array.from(block));
+    return { rule, blocks };
+  });
 }
 
 /** The pairs each rule would create, counted before any pair is made (to warn before a rule explodes). */
 export function countCandidatePairs(
-  rules: readonly BlockingRule[],
-  records: readonly LinkRecord[],
+  ruleBlocks: readonly RuleBlocks[],
   sideOf?: (i: number) => number,
 ): RuleCount[] {
-  return rules.map((rule) => {
+  return ruleBlocks.map(({ rule, blocks }) => {
     let pairs = 0;
     let largestBlock = 0;
-    for (const block of blocksOf(rule, records).values()) {
+    for (const block of blocks) {
       largestBlock = Math.max(largestBlock, block.length);
       if (sideOf) {
         const left = block.filter((i) => sideOf(i) === 0).length;
@@ -164,39 +189,38 @@ export function countCandidatePairs(
  * ascending order. In link mode (`sideOf`), only pairs of one record from each file.
  */
 export function candidatePairs(
-  rules: readonly BlockingRule[],
-  records: readonly LinkRecord[],
+  ruleBlocks: readonly RuleBlocks[],
+  n: number,
   sideOf?: (i: number) => number,
 ): PairList {
-  const n = records.length;
   let codes = new Float64Array(1024);
   let size = 0;
-  const push = (i: number, j: number) => {
-    if (size === codes.length) {
-      const bigger = new Float64Array(codes.length * 2);
-      bigger.set(codes);
-      codes = bigger;
-    }
-    codes[size++] = i < j ? i * n + j : j * n + i;
-  };
-  for (const rule of rules) {
-    for (const block of blocksOf(rule, records).values()) {
-      for (let x = 0; x < block.length; x++)
-        for (let y = x + 1; y < block.length; y++) {
+  for (const { blocks } of ruleBlocks) {
+    for (const block of blocks) {
+      const m = block.length;
+      if (size + (m * (m - 1)) / 2 > codes.length) {
+        const bigger = new Float64Array(Math.max(codes.length * 2, size + (m * (m - 1)) / 2));
+        bigger.set(codes.subarray(0, size));
+        codes = bigger;
+      }
+      for (let x = 0; x < m; x++)
+        for (let y = x + 1; y < m; y++) {
           const i = block[x]!;
-          const j = block[y]!;
-          if (!sideOf || sideOf(i) !== sideOf(j)) push(i, j);
+          const j = block[y]!; // positions ascend within a block: i < j
+          if (!sideOf || sideOf(i) !== sideOf(j)) codes[size++] = i * n + j;
         }
     }
   }
   const sorted = codes.subarray(0, size).sort();
-  const left: number[] = [];
-  const right: number[] = [];
-  for (let k = 0; k < sorted.length; k++) {
-    if (k > 0 && sorted[k] === sorted[k - 1]) continue;
+  let unique = 0;
+  for (let k = 0; k < sorted.length; k++)
+    if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[unique++] = sorted[k]!;
+  const left = new Int32Array(unique);
+  const right = new Int32Array(unique);
+  for (let k = 0; k < unique; k++) {
     const code = sorted[k]!;
-    left.push(Math.floor(code / n));
-    right.push(code % n);
+    left[k] = Math.floor(code / n);
+    right[k] = code - left[k]! * n;
   }
-  return { left: Int32Array.from(left), right: Int32Array.from(right) };
+  return { left, right };
 }
