@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the spine's figures on real PostgreSQL (production schema and indexes, synchronous
- * commit), each beside a baseline measured in the same run. Nothing here is asserted: timings never go
- * in tests. Settings: BENCH_OBSERVATIONS (default 2,000,000 in two halves), BENCH_DATABASE_URL.
+ * commit), each beside a baseline measured in the same run, then the linkage engine on generated person
+ * records. Nothing here is asserted: timings never go in tests. Settings: BENCH_OBSERVATIONS (default
+ * 2,000,000 in two halves), BENCH_LINK_RECORDS (default 1,000,000), BENCH_DATABASE_URL.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
@@ -19,10 +20,12 @@ import { loadRulePack } from '../src/stays/load-rule-pack.js';
 import { recomputeAllStays } from '../src/stays/recompute-all-stays.js';
 import { createScratchDatabase } from '../test/integration/scratch-database.js';
 import { auditCostOfPersonRead, auditVerifyFigure } from './audit-bench.js';
+import { linkageFigures } from './linkage-bench.js';
 import { splitByDate } from './split-by-date.js';
 
 const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET = Number(process.env['BENCH_OBSERVATIONS'] ?? 2_000_000);
+const LINK_RECORDS = Number(process.env['BENCH_LINK_RECORDS'] ?? 1_000_000);
 const FEEDS = ['admissions.csv', 'departures.csv', 'status-changes.csv'];
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -174,6 +177,8 @@ async function main() {
       await db.close();
       await scratch.drop();
     }
+    console.log('');
+    await linkageFigures(LINK_RECORDS);
   } finally {
     clearInterval(sampler);
     rmSync(work, { recursive: true, force: true });
