@@ -1,5 +1,6 @@
 import type { Database } from '../store/database.js';
-import { computeChunk, inPipeline, STAY_COLUMNS, type RecomputeOptions } from './recompute-stays.js';
+import { inPipeline } from './in-pipeline.js';
+import { computeChunk, STAY_COLUMNS, type RecomputeOptions } from './recompute-stays.js';
 
 interface FactRow {
   id: string;
