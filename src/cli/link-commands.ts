@@ -66,12 +66,13 @@ export function linkCommands(program: Command): void {
     .option('--out <dir>', 'where pairs.csv, clusters.csv and model.json go', 'linkage')
     .option('--threshold <p>', 'link pairs at or above this match probability', '0.5')
     .option('--min-probability <p>', 'write pairs at or above this probability to pairs.csv', '0.01')
+    .option('--explain', "also write explanations.ndjson: each written pair's match weight field by field")
     .addHelpText('after', MAPPING_HELP)
     .action(
       async (
         file: string,
         other: string | undefined,
-        o: MappingOptions & { out: string; threshold: string; minProbability: string },
+        o: MappingOptions & { out: string; threshold: string; minProbability: string; explain?: boolean },
       ) => {
         const threshold = probabilityOption('--threshold', o.threshold);
         const minProbability = probabilityOption('--min-probability', o.minProbability);
@@ -93,7 +94,7 @@ export function linkCommands(program: Command): void {
           },
         });
         const seconds = (performance.now() - started) / 1000;
-        const written = await writeLinkage(o.out, input, result, minProbability);
+        const written = await writeLinkage(o.out, input, result, minProbability, o.explain ?? false);
         const links = result.probability.filter((p) => p >= threshold).length;
         console.log(
           `${fmt(result.candidates.left.length)} candidate pairs compared; chance that two records are one person ${result.model.lambda.toPrecision(2)} ` +
@@ -101,7 +102,7 @@ export function linkCommands(program: Command): void {
             `${fmt(written.clusters)} clusters; ${seconds.toFixed(1)} s (${fmt(Math.round(result.comparisons / seconds))} comparisons/s)`,
         );
         console.log(
-          `wrote ${fmt(written.pairs)} pairs and the clusters to ${o.out}/ (pairs.csv, clusters.csv, model.json)`,
+          `wrote ${fmt(written.pairs)} pairs and the clusters to ${o.out}/ (pairs.csv, clusters.csv, model.json${o.explain ? ', explanations.ndjson' : ''})`,
         );
       },
     );

@@ -1,6 +1,8 @@
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { compareRecords } from '../core/linkage/comparison-vector.js';
+import { explainVector } from '../core/linkage/fellegi-sunter.js';
 import { csvRecords } from '../ingest/csv-lines.js';
 import type { InputRecords, LinkResult } from './link-files.js';
 import { LinkageInputError } from './link-files.js';
@@ -8,6 +10,7 @@ import { LinkageInputError } from './link-files.js';
 export const PAIRS_FILE = 'pairs.csv';
 export const CLUSTERS_FILE = 'clusters.csv';
 export const MODEL_FILE = 'model.json';
+export const EXPLANATIONS_FILE = 'explanations.ndjson';
 
 const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
@@ -27,6 +30,7 @@ export async function writeLinkage(
   input: InputRecords,
   result: LinkResult,
   minProbability: number,
+  explain = false,
 ): Promise<{ pairs: number; clusters: number }> {
   mkdirSync(dir, { recursive: true });
   const { records, side } = input;
@@ -45,6 +49,7 @@ export async function writeLinkage(
       }
     })(),
   );
+  if (explain) await writeExplanations(join(dir, EXPLANATIONS_FILE), input, result, minProbability, idOf);
   const clusters = new Set(result.cluster).size;
   await writeLines(
     join(dir, CLUSTERS_FILE),
@@ -103,4 +108,36 @@ export async function readLinkage(dir: string): Promise<{
   }));
   const clusterOf = new Map((await rows(CLUSTERS_FILE)).map(([id, c]) => [id!, c!] as const));
   return { pairs, clusterOf };
+}
+
+/** One line per written pair: the waterfall of its match weight (the prior, then each field's part). */
+async function writeExplanations(
+  path: string,
+  input: InputRecords,
+  result: LinkResult,
+  minProbability: number,
+  idOf: (i: number) => string,
+): Promise<void> {
+  const model = result.model;
+  const vector = new Uint8Array(model.comparisons.fields.length);
+  const { left, right } = result.candidates;
+  await writeLines(
+    path,
+    (function* () {
+      for (let k = 0; k < left.length; k++) {
+        if (result.probability[k]! < minProbability) continue;
+        const a = input.records[left[k]!]!;
+        const b = input.records[right[k]!]!;
+        const e = explainVector(model, compareRecords(model.comparisons, a, b, vector), a);
+        yield JSON.stringify({
+          left: idOf(left[k]!),
+          right: idOf(right[k]!),
+          probability: e.score.probability,
+          matchWeight: e.score.matchWeight,
+          prior: e.prior,
+          fields: e.fields,
+        });
+      }
+    })(),
+  );
 }
