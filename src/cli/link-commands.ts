@@ -135,7 +135,7 @@ export function linkCommands(program: Command): void {
       ) => {
         const input = await readLinkInput(other ? [file, other] : [file], mappingOf(o));
         const truth = truthOf(input, o);
-        const two = input.side.some((s) => s === 1);
+        const two = input.files === 2;
         const keyOf = (i: number) =>
           two ? `${input.side[i]}:${input.records[i]!.id}` : input.records[i]!.id;
         const position = new Map(input.records.map((_, i) => [keyOf(i), i] as const));

@@ -38,6 +38,8 @@ export class LinkageInputError extends Error {
 export interface InputRecords {
   readonly fields: FieldSpec[];
   readonly records: LinkRecord[];
+  /** How many files were read: one is deduplicated, two are linked. */
+  readonly files: number;
   /** File of each record (0 or 1). */
   readonly side: Uint8Array;
   /** Raw cells of each record by column name (for a ground-truth column in evaluate). */
@@ -148,6 +150,7 @@ export async function readLinkInput(paths: readonly string[], mapping: ColumnMap
   return {
     fields,
     records,
+    files: paths.length,
     side: Uint8Array.from(sides),
     column: (name) => {
       const at = header.indexOf(name);
@@ -185,8 +188,14 @@ export interface LinkResult {
 /** Deduplicates one file's records (or links two files'), without labels. */
 export function linkRecords(input: InputRecords, options: LinkOptions = {}): LinkResult {
   const { records, side } = input;
-  const twoFiles = side.some((s) => s === 1);
+  const twoFiles = input.files === 2;
   const sideOf = twoFiles ? (i: number) => side[i]! : undefined;
+  const n = records.length;
+  if (twoFiles && (side.every((s) => s === 1) || side.every((s) => s === 0)))
+    throw new LinkageInputError(
+      `the ${side.some((s) => s === 0) ? 'second' : 'first'} file has no records to link`,
+    );
+  if (n < 2) throw new LinkageInputError('a file needs two records or more to deduplicate');
   const rules = defaultBlockingRules(input.fields);
   if (rules.length === 0)
     throw new LinkageInputError(
@@ -206,32 +215,30 @@ export function linkRecords(input: InputRecords, options: LinkOptions = {}): Lin
   const c = comparisonsOf(input.fields);
   const left = twoFiles ? positionsOf(side, 0) : null;
   const right = twoFiles ? positionsOf(side, 1) : null;
-  const n = records.length;
-  const uSamples = options.uSamples ?? 300_000;
+  const allPairs = left && right ? left.length * right.length : (n * (n - 1)) / 2;
+  // Random pairs for u: 300,000 by default, fewer where a small file has fewer pairs than that.
+  const uSamples = Math.min(options.uSamples ?? 300_000, Math.max(1_000, 10 * allPairs));
   // EM learns from pairs that share a birth date or an identifier (see BlockingRule.trains).
   const trainingBlocks = ruleBlocks.some((b) => b.rule.trains)
     ? ruleBlocks.filter((b) => b.rule.trains)
     : ruleBlocks;
-  const model = trainModel(
-    c,
-    records,
+  const trainingPairs =
     trainingBlocks.length === ruleBlocks.length
       ? candidates
-      : candidatePairs(trainingBlocks, records.length, sideOf),
-    {
-      uSamples,
-      seed: options.seed ?? 1,
-      allPairs: left && right ? left.length * right.length : (n * (n - 1)) / 2,
-      samplePair: (random) => {
-        if (left && right)
-          return [left[Math.floor(random() * left.length)]!, right[Math.floor(random() * right.length)]!];
-        const i = Math.floor(random() * n);
-        const j = (i + 1 + Math.floor(random() * (n - 1))) % n;
-        return [i, j];
-      },
+      : candidatePairs(trainingBlocks, records.length, sideOf);
+  const model = trainModel(c, records, trainingPairs, {
+    uSamples,
+    seed: options.seed ?? 1,
+    allPairs: left && right ? left.length * right.length : (n * (n - 1)) / 2,
+    samplePair: (random) => {
+      if (left && right)
+        return [left[Math.floor(random() * left.length)]!, right[Math.floor(random() * right.length)]!];
+      const i = Math.floor(random() * n);
+      const j = (i + 1 + Math.floor(random() * (n - 1))) % n;
+      return [i, j];
     },
-  );
-  let comparisons = uSamples + candidates.left.length;
+  });
+  let comparisons = uSamples + trainingPairs.left.length;
   const vector = new Uint8Array(c.fields.length);
   const score = (a: number, b: number) => {
     comparisons++;

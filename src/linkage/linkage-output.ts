@@ -34,7 +34,7 @@ export async function writeLinkage(
 ): Promise<{ pairs: number; clusters: number }> {
   mkdirSync(dir, { recursive: true });
   const { records, side } = input;
-  const two = side.some((s) => s === 1);
+  const two = input.files === 2;
   const idOf = (i: number) => csvCell(two ? `${side[i]}:${records[i]!.id}` : records[i]!.id);
   let pairs = 0;
   await writeLines(
