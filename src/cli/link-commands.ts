@@ -79,6 +79,7 @@ export function linkCommands(program: Command): void {
         const started = performance.now();
         const input = await readLinkInput(other ? [file, other] : [file], mappingOf(o));
         console.log(`${fmt(input.records.length)} records, ${input.fields.length} compared fields`);
+        for (const note of input.notes) console.log(`note: ${note}`);
         const result = linkRecords(input, {
           threshold,
           onRuleCounts: (counts, warnings) => {

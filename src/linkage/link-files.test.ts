@@ -79,8 +79,24 @@ describe('linkage input', () => {
     );
   });
 
+  it('reads an over-represented 1 January as an unknown birth date, and says so', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) =>
+      i < 40
+        ? `${i},N${i},1970-01-01`
+        : `${i},N${i},1970-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 27) + 1).padStart(2, '0')}`,
+    ).join('\n');
+    const input = await readLinkInput([file('d.csv', `id,surname,dob\n${rows}\n`)], {
+      idColumn: 'id',
+      fields: { family_name: 'surname', birth_date: 'dob' },
+      others: [],
+    });
+    expect(input.notes.join('\n')).toMatch(/40 birth dates on 1 January read as unknown/);
+    expect(input.records[0]!.values[1]).toBeNull();
+    expect(input.records[100]!.values[1]).not.toBeNull();
+  });
+
   it('warns when a blocking rule would explode', async () => {
-    const rows = Array.from({ length: 300 }, (_, i) => `${i},SMITH,1980-01-01`).join('\n');
+    const rows = Array.from({ length: 300 }, (_, i) => `${i},SMITH,1980-03-14`).join('\n');
     const input = await readLinkInput([file('c.csv', `id,surname,dob\n${rows}\n`)], {
       idColumn: 'id',
       fields: { family_name: 'surname', birth_date: 'dob' },

@@ -38,6 +38,8 @@ export class LinkageInputError extends Error {
 export interface InputRecords {
   readonly fields: FieldSpec[];
   readonly records: LinkRecord[];
+  /** What the reading decided about the data (a placeholder date recognised, say), for the user. */
+  readonly notes: readonly string[];
   /** How many files were read: one is deduplicated, two are linked. */
   readonly files: number;
   /** File of each record (0 or 1). */
@@ -147,9 +149,19 @@ export async function readLinkInput(paths: readonly string[], mapping: ColumnMap
     }
     if (columns === null) throw new LinkageInputError(`${path}: the file is empty (no header)`);
   }
+  const notes: string[] = [];
+  const birthDateAt = fields.findIndex((f) => f.name === 'birth_date');
+  if (birthDateAt >= 0) {
+    const placeholders = newYearPlaceholders(records, birthDateAt);
+    if (placeholders > 0)
+      notes.push(
+        `${placeholders.toLocaleString('en-US')} birth dates on 1 January read as unknown: the day is far more common than any other, so it stands for "unknown" here`,
+      );
+  }
   return {
     fields,
     records,
+    notes,
     files: paths.length,
     side: Uint8Array.from(sides),
     column: (name) => {
@@ -158,6 +170,31 @@ export async function readLinkInput(paths: readonly string[], mapping: ColumnMap
       return cells.map((c) => c[at]!.trim());
     },
   };
+}
+
+/**
+ * Where 1 January is far more common than a day should be (clerks enter it for an unknown birth date),
+ * a birth date on 1 January counts as missing, never as agreement. Returns how many were cleared.
+ */
+function newYearPlaceholders(records: LinkRecord[], at: number): number {
+  let dated = 0;
+  let newYear = 0;
+  for (const r of records) {
+    const d = r.values[at];
+    if (d === null || d === undefined) continue;
+    dated++;
+    if (d.endsWith('0101')) newYear++;
+  }
+  // Any one day is about 1/365 of birth dates; five times that (and at least 20 records) is a placeholder.
+  if (newYear < 20 || newYear < (5 * dated) / 365) return 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (!r.values[at]?.endsWith('0101')) continue;
+    const values = [...r.values];
+    values[at] = null;
+    records[i] = { id: r.id, values };
+  }
+  return newYear;
 }
 
 export interface LinkOptions {
