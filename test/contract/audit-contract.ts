@@ -91,13 +91,14 @@ export function describeAuditContract(
     it('a deleted entry and a forged signature are caught', async () => {
       await checkpointNow(db, signer);
       await tamper(
-        'create temp table kept as select * from audit_entry where seq = 77; delete from audit_entry where seq = 77',
+        // A table, not a temporary one: the next statement may run on another pooled connection.
+        'create table kept_entry as select * from audit_entry where seq = 77; delete from audit_entry where seq = 77',
       );
       expect((await both()).firstBroken).toEqual({
         seq: '77',
         reason: 'entry 77 is missing (the next entry is 78): deleted',
       });
-      await tamper('insert into audit_entry select * from kept; drop table kept');
+      await tamper('insert into audit_entry select * from kept_entry; drop table kept_entry');
       await db.session((s) =>
         s.exec(`alter table audit_checkpoint disable trigger audit_checkpoint_append_only;
                 update audit_checkpoint set hash = repeat('0', 64) where seq = (select min(seq) from audit_checkpoint);
