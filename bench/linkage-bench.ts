@@ -11,6 +11,7 @@ import { FLAT_COLUMNS } from '../src/core/observation/flat-columns.js';
 import { flatRecordLine } from '../src/generate/csv.js';
 import { generatePopulation } from '../src/generate/generate-population.js';
 import { blockingRecall, clusterQuality } from '../src/linkage/evaluate-linkage.js';
+import type { RuleCount } from '../src/core/linkage/blocking.js';
 import { linkRecords, readLinkInput, type ColumnMapping } from '../src/linkage/link-files.js';
 
 const MAPPING: ColumnMapping = {
@@ -54,13 +55,9 @@ export async function linkageFigures(records: number): Promise<void> {
     const t0 = performance.now();
     const input = await readLinkInput([file], MAPPING);
     const read = performance.now() - t0;
-    let candidates = 0;
-    const result = linkRecords(input, {
-      onRuleCounts: (counts) => {
-        candidates = counts.reduce((n, c) => n + c.pairs, 0);
-        if (process.env['BENCH_RULES']) console.log(counts);
-      },
-    });
+    let ruleCounts: readonly RuleCount[] = [];
+    const result = linkRecords(input, { onRuleCounts: (counts) => (ruleCounts = counts) });
+    const candidates = ruleCounts.reduce((n, c) => n + c.pairs, 0);
     const total = performance.now() - t0;
     clearInterval(sampler);
     const truth = input.records.map((r) => personOf.get(r.id)!);
@@ -74,6 +71,9 @@ export async function linkageFigures(records: number): Promise<void> {
       `${''.padEnd(44)} ${fmt(result.candidates.left.length)} candidate pairs (${fmt(candidates)} before rules' overlaps), ` +
         `${fmt(Math.round(result.comparisons / seconds))} comparisons/s, blocking recall ${blockingRecall(result.candidates, truth).toFixed(4)}, ` +
         `pairwise F1 ${q.f1.toFixed(4)} (precision ${q.precision.toFixed(4)}, recall ${q.recall.toFixed(4)}), peak RSS ${fmt(Math.round(peak / 2 ** 20))} MiB`,
+    );
+    console.log(
+      `${''.padEnd(44)} pairs by blocking rule: ${ruleCounts.map((c) => `${c.rule} ${fmt(c.pairs)}`).join('; ')}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
