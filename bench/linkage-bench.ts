@@ -4,30 +4,13 @@
  * with its candidate pairs, comparisons per second, blocking recall, quality against the generator's
  * truth and peak memory. The baseline is reading and normalising the same records (no comparisons).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FLAT_COLUMNS } from '../src/core/observation/flat-columns.js';
-import { flatRecordLine } from '../src/generate/csv.js';
-import { generatePopulation } from '../src/generate/generate-population.js';
 import { blockingRecall, clusterQuality } from '../src/linkage/evaluate-linkage.js';
 import type { RuleCount } from '../src/core/linkage/blocking.js';
-import { linkRecords, readLinkInput, type ColumnMapping } from '../src/linkage/link-files.js';
-
-const MAPPING: ColumnMapping = {
-  idColumn: 'record_id',
-  fields: {
-    given_name: 'given_names',
-    family_name: 'family_names',
-    birth_date: 'birth_date',
-    sex: 'sex',
-    nationality: 'nationality',
-    document_number: 'doc_number',
-    document_country: 'doc_country',
-    admission_number: 'admission_number',
-  },
-  others: [],
-};
+import { FEED_PERSON_MAPPING, writeGeneratedPersonRecords } from '../src/linkage/generated-person-records.js';
+import { linkRecords, readLinkInput } from '../src/linkage/link-files.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -35,25 +18,17 @@ export async function linkageFigures(records: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'imos-bench-link-'));
   try {
     // About 2.7 records a person; stop at the record count asked for.
-    const lines = [FLAT_COLUMNS.join(',')];
-    const personOf = new Map<string, string>();
-    const seen = new Set<string>();
-    for (const item of generatePopulation({ people: Math.ceil(records / 2.7), seed: 5, noise: 1 })) {
-      if (item.kind === 'truth-record') personOf.set(item.recordId, item.personId);
-      else if (item.kind === 'record' && !seen.has(item.record.record_id!) && lines.length <= records) {
-        seen.add(item.record.record_id!);
-        lines.push(flatRecordLine(item.record));
-      }
-    }
     const file = join(dir, 'records.csv');
-    writeFileSync(file, lines.join('\n') + '\n');
-    lines.length = 0;
-    seen.clear();
+    const { personOf } = writeGeneratedPersonRecords(
+      file,
+      { people: Math.ceil(records / 2.7), seed: 5, noise: 1 },
+      records,
+    );
 
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
     const t0 = performance.now();
-    const input = await readLinkInput([file], MAPPING);
+    const input = await readLinkInput([file], FEED_PERSON_MAPPING);
     const read = performance.now() - t0;
     let ruleCounts: readonly RuleCount[] = [];
     const result = linkRecords(input, { onRuleCounts: (counts) => (ruleCounts = counts) });
