@@ -11,6 +11,14 @@ export const idParams = {
   properties: { id: ID },
 } as const;
 
+/** A body that gives only a written reason (discarding, releasing): kept with the record of it. */
+export const reasonBody = {
+  type: 'object',
+  required: ['reason'],
+  additionalProperties: false,
+  properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } },
+} as const;
+
 /** A record's fields as a person types them (a quarantine fix, a redress correction). */
 export const flatRecordFields = {
   type: 'object',

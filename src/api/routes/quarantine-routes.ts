@@ -8,7 +8,7 @@ import {
 } from '../../app/quarantine-service.js';
 import type { FlatRecord } from '../../core/observation/flat-columns.js';
 import { ApiError } from '../api-error.js';
-import { flatRecordFields, idParams } from '../schemas.js';
+import { flatRecordFields, idParams, reasonBody } from '../schemas.js';
 
 export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: { status?: string; limit?: number; offset?: number } }>(
@@ -92,12 +92,7 @@ export function quarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ['quarantine'],
         summary: 'Discard a quarantined record with a reason (it is kept, marked discarded)',
         params: idParams,
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } },
-        },
+        body: reasonBody,
       },
     },
     async (req) => {

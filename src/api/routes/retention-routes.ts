@@ -6,9 +6,19 @@ import { createHold, listHolds, releaseHold, type HoldOutcome } from '../../rete
 import { loadRetentionRules } from '../../retention/load-retention-rules.js';
 import { previewRetention, runRetention, type RetentionReport } from '../../retention/run-retention.js';
 import { ApiError } from '../api-error.js';
+import { ID, idParams, reasonBody } from '../schemas.js';
 
 const DATE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
-const ID = '^[0-9]{1,18}$';
+
+/** The day the rules are applied as of, and how many persons to list: preview and run take the same. */
+const RETENTION_DAY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    asOf: { type: 'string', pattern: DATE },
+    limit: { type: 'integer', minimum: 0, maximum: 100_000 },
+  },
+} as const;
 
 /** A report with its person list cut to `limit` (the counts stay whole); personsTotal says how many. */
 const cut = (r: RetentionReport, limit: number) => ({
@@ -50,14 +60,7 @@ export function retentionRoutes(app: FastifyInstance, ctx: AppContext, rules?: R
         tags: ['retention'],
         summary:
           'What the retention rules would erase as of a day (default: today), per category, and the persons; changes nothing',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            asOf: { type: 'string', pattern: DATE },
-            limit: { type: 'integer', minimum: 0, maximum: 100_000 },
-          },
-        },
+        querystring: RETENTION_DAY,
       },
     },
     async (req) => {
@@ -79,14 +82,7 @@ export function retentionRoutes(app: FastifyInstance, ctx: AppContext, rules?: R
         tags: ['retention'],
         summary:
           'Erases what the retention rules make due and no legal hold covers, leaving tombstones; recomputes stays; one audit entry',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            asOf: { type: 'string', pattern: DATE },
-            limit: { type: 'integer', minimum: 0, maximum: 100_000 },
-          },
-        },
+        body: RETENTION_DAY,
       },
     },
     async (req) => {
@@ -129,7 +125,7 @@ export function retentionRoutes(app: FastifyInstance, ctx: AppContext, rules?: R
           additionalProperties: false,
           properties: {
             status: { type: 'string', enum: ['active', 'released', 'all'] },
-            personId: { type: 'string', pattern: ID },
+            personId: ID,
             limit: { type: 'integer', minimum: 1, maximum: 1000 },
           },
         },
@@ -162,7 +158,7 @@ export function retentionRoutes(app: FastifyInstance, ctx: AppContext, rules?: R
           required: ['reason'],
           additionalProperties: false,
           properties: {
-            personId: { type: 'string', pattern: ID },
+            personId: ID,
             source: { type: 'string', minLength: 1, maxLength: 100 },
             sourceRecordId: { type: 'string', minLength: 1, maxLength: 200 },
             reason: { type: 'string', minLength: 10, maxLength: 500 },
@@ -192,13 +188,8 @@ export function retentionRoutes(app: FastifyInstance, ctx: AppContext, rules?: R
       schema: {
         tags: ['retention'],
         summary: 'Release a legal hold with a reason (the hold is kept, marked released)',
-        params: { type: 'object', properties: { id: { type: 'string', pattern: ID } } },
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } },
-        },
+        params: idParams,
+        body: reasonBody,
       },
     },
     async (req) => {
