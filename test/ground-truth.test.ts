@@ -13,7 +13,7 @@ import {
 } from '../src/core/reports/overstay-report.js';
 import type { StayOutcome } from '../src/core/stays/stay.js';
 import { writeFeeds } from '../src/generate/write-feeds.js';
-import { exactResolver } from '../src/identity/exact-resolver.js';
+import { linkageResolver } from '../src/identity/linkage-resolver.js';
 import { loadRulePack } from '../src/stays/load-rule-pack.js';
 import type { Database } from '../src/store/database.js';
 import { openDatabase } from '../src/store/open-database.js';
@@ -49,7 +49,7 @@ async function generateAndImport(people: number, seed: number, noise: number): P
   await writeFeeds(dir, { people, seed, noise, asOf: AS_OF });
   const db = await openDatabase({ ephemeral: true });
   dbs.push(db);
-  const ctx: AppContext = { db, resolver: exactResolver, pack: loadRulePack('us'), asOf: () => AS_OF };
+  const ctx: AppContext = { db, resolver: linkageResolver(), pack: loadRulePack('us'), asOf: () => AS_OF };
   await importFeedFiles(
     ctx,
     FEED_FILES.map((f) => join(dir, f)),

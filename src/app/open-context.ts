@@ -1,6 +1,6 @@
 import { AuditLog, type AuditSink } from '../audit/audit-log.js';
 import { ephemeralSigner, fileSigner, type AuditSigner } from '../audit/audit-signer.js';
-import { exactResolver } from '../identity/exact-resolver.js';
+import { linkageResolver } from '../identity/linkage-resolver.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
 import { acquireDataFolder } from '../store/data-folder-lock.js';
 import { openDatabase } from '../store/open-database.js';
@@ -32,7 +32,7 @@ export async function openContext(config: Config, role: string): Promise<OpenedC
       audit: new AuditLog(db, auditSigner),
       auditSigner,
       db,
-      resolver: exactResolver,
+      resolver: linkageResolver(),
       pack,
       asOf: () => asOf ?? todayUtc(),
       announce: (url) => lock?.update(url),

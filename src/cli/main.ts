@@ -25,6 +25,7 @@ import cliProgress from 'cli-progress';
 import { serve } from '../server/serve.js';
 import { recomputeAllStays } from '../stays/recompute-all-stays.js';
 import { auditCommands } from './audit-commands.js';
+import { linkageCommands } from './linkage-commands.js';
 import { linkCommands } from './link-commands.js';
 import { retentionCommands } from './retention-commands.js';
 import { fileProgress } from './progress.js';
@@ -338,6 +339,7 @@ program
 auditCommands(program, withContext);
 retentionCommands(program, withContext);
 linkCommands(program);
+linkageCommands(program, withContext);
 
 // Output piped into a reader that stops early (| head): stop quietly, as other commands do.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,8 +1,16 @@
 import type { SqlSession } from '../store/sql-session.js';
 
-/** One record to place: its identity keys (see core/identity/exact-keys.ts). */
+/** One record to place. */
 export interface ResolutionInput {
+  /** Exact identity keys (see core/identity/exact-keys.ts). */
   readonly keys: readonly string[];
+  /**
+   * The person as the linkage model compares it (core/linkage/person-link.ts, encoded), or null: a
+   * record the model cannot read is placed by its keys alone.
+   */
+  readonly personLink?: string | null;
+  /** The observation the record becomes: the model's decisions and reviews name it. */
+  readonly observationId?: string;
 }
 
 export interface ResolutionResult {
@@ -12,11 +20,15 @@ export interface ResolutionResult {
   readonly affectedPersonIds: ReadonlySet<string>;
   readonly personsCreated: number;
   readonly merges: readonly { readonly from: string; readonly into: string }[];
+  /** Records the model linked to a stored person or to another record of the batch. */
+  readonly linkedByModel: number;
+  /** Records placed on a new person and queued for review against a candidate. */
+  readonly reviewsQueued: number;
 }
 
 /**
  * Places a batch of records on persons, inside the caller's transaction. The exact resolver of the spine
- * implements it; the probabilistic linkage engine replaces it behind this same interface.
+ * implements it, and so does the linkage resolver that matches records through the trained model.
  */
 export interface IdentityResolver {
   resolve(session: SqlSession, inputs: readonly ResolutionInput[]): Promise<ResolutionResult>;

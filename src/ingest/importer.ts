@@ -22,6 +22,10 @@ export interface ImportSummary {
   readonly rowsQuarantined: number;
   readonly personsCreated: number;
   readonly merges: number;
+  /** Records the linkage model placed on a person their exact keys did not reach. */
+  readonly linkedByModel: number;
+  /** Records placed on a new person and queued for identity review. */
+  readonly reviewsQueued: number;
   /** Persons whose facts changed: the caller recomputes their stays. */
   readonly affectedPersonIds: ReadonlySet<string>;
 }
@@ -59,6 +63,8 @@ export async function importRecords(
     rowsQuarantined: 0,
     personsCreated: 0,
     merges: 0,
+    linkedByModel: 0,
+    reviewsQueued: 0,
   };
   const affected = new Set<string>();
   // One unit is written while the next batch is read and validated: the reader and the database overlap.
@@ -72,6 +78,8 @@ export async function importRecords(
     totals.rowsQuarantined += r.rowsQuarantined;
     totals.personsCreated += r.personsCreated;
     totals.merges += r.merges;
+    totals.linkedByModel += r.linkedByModel;
+    totals.reviewsQueued += r.reviewsQueued;
     for (const p of r.affected) affected.add(p);
     for (const m of r.merged) affected.delete(m);
     options.onProgress?.({ rows: rowsSoFar, bytesRead: bytesSoFar });
@@ -239,7 +247,11 @@ async function writeUnit(
 
   const resolution = await resolver.resolve(
     s,
-    accepted.map((row) => ({ keys: batch.keys[row]! })),
+    accepted.map((row, k) => ({
+      keys: batch.keys[row]!,
+      personLink: batch.personLink[row] || null,
+      observationId: newIds[k]!,
+    })),
   );
   for (const p of resolution.affectedPersonIds) affected.add(p);
   for (const m of resolution.merges) affected.delete(m.from);
@@ -257,6 +269,8 @@ async function writeUnit(
     rowsQuarantined,
     personsCreated: resolution.personsCreated,
     merges: resolution.merges.length,
+    linkedByModel: resolution.linkedByModel,
+    reviewsQueued: resolution.reviewsQueued,
     merged: resolution.merges.map((m) => m.from),
     affected,
   };

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { exactKeys } from '../core/identity/exact-keys.js';
+import { encodePersonLink, personLinkOf } from '../core/linkage/person-link.js';
 import { FLAT_COLUMNS, type FlatRecord } from '../core/observation/flat-columns.js';
 import type { Observation } from '../core/observation/observation.js';
 import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
@@ -27,6 +28,8 @@ export interface PreparedBatch {
   readonly errors: (readonly FieldError[] | null)[];
   /** Exact identity keys (core/identity/exact-keys.ts); empty for an invalid record. */
   readonly keys: (readonly string[])[];
+  /** The person as the linkage model compares it (core/linkage/person-link.ts, encoded); '' for an invalid record. */
+  readonly personLink: string[];
   /** COPY text of raw_record's (source_record_id, record_key, content_hash, line, content). */
   readonly rawCopy: string[];
   /** COPY text of observation's (kind, event_date, channel, facts); '' for an invalid record. */
@@ -56,6 +59,7 @@ export function emptyBatch(): PreparedBatch {
     recordKey: [],
     errors: [],
     keys: [],
+    personLink: [],
     rawCopy: [],
     observationCopy: [],
     bytesRead: 0,
@@ -70,6 +74,7 @@ export function prepareInto(batch: PreparedBatch, rec: IncomingRecord): void {
   const sourceRecordId = rec.fields?.record_id?.trim() || `hash:${contentHash}`;
   let errors: readonly FieldError[] | null = null;
   let keys: readonly string[] = [];
+  let personLink = '';
   let observationCopy = '';
   if (rec.fields === null) {
     errors = [rec.readError ?? { field: '*', reason: 'unreadable' }];
@@ -79,6 +84,7 @@ export function prepareInto(batch: PreparedBatch, rec: IncomingRecord): void {
     else {
       const o = r.value as Observation;
       keys = exactKeys(o.person, o.admissionNumber);
+      personLink = encodePersonLink(personLinkOf(o.person));
       const channel = o.kind === 'Departure' ? copyField(o.channel) : '\\N';
       observationCopy = `${o.kind}\t${o.date}\t${channel}\t${copyField(toStayFacts(o))}`;
     }
@@ -91,6 +97,7 @@ export function prepareInto(batch: PreparedBatch, rec: IncomingRecord): void {
   batch.recordKey.push(recordKey);
   batch.errors.push(errors);
   batch.keys.push(keys);
+  batch.personLink.push(personLink);
   batch.rawCopy.push(
     `${copyField(sourceRecordId)}\t${recordKey}\t${contentHash}\t${copyField(rec.line)}\t${copyField(rec.content)}`,
   );

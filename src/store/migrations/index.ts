@@ -5,6 +5,7 @@ import * as retention from './0005-retention.js';
 import * as oidc from './0004-oidc.js';
 import * as userAdmin from './0007-user-admin.js';
 import * as redress from './0006-redress.js';
+import * as linkage from './0008-linkage.js';
 
 /** Versioned migrations, applied in order, each once, recorded in schema_migration. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly up: string }[] =
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     { version: 6, name: 'redress', up: redress.up },
     // <- version 6: redress
     { version: 7, name: 'user-admin', up: userAdmin.up },
+    { version: 8, name: 'linkage', up: linkage.up },
   ];

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppContext } from '../app/app-context.js';
+import { importSubmitted } from '../app/import-feed.js';
+import type { FlatRecord } from '../core/observation/flat-columns.js';
+import { loadRulePack } from '../stays/load-rule-pack.js';
+import type { Database } from '../store/database.js';
+import { openDatabase } from '../store/open-database.js';
+import { linkageResolver } from './linkage-resolver.js';
+
+let db: Database | null = null;
+afterEach(async () => {
+  await db?.close();
+  db = null;
+});
+
+async function context(): Promise<AppContext> {
+  db = await openDatabase({ ephemeral: true });
+  return { db, resolver: linkageResolver(), pack: loadRulePack('us'), asOf: () => '2026-11-01' };
+}
+
+const admission = (id: string, over: FlatRecord = {}): FlatRecord => ({
+  record_id: id,
+  kind: 'Admission',
+  given_names: 'Fernanda',
+  family_names: 'Oliveira Souza',
+  birth_date: '1987-06-15',
+  sex: 'F',
+  nationality: 'BRA',
+  doc_number: 'FB1234567',
+  doc_type: 'P',
+  doc_country: 'BRA',
+  doc_expiry: '2031-02-01',
+  admission_number: `9${id.replace(/\D/g, '').padStart(10, '0')}`,
+  date: '2025-03-01',
+  port: 'MIA',
+  class_of_admission: 'B2',
+  admit_until: '2025-08-31',
+  ...over,
+});
+const departure = (id: string, over: FlatRecord = {}): FlatRecord => ({
+  ...admission(id, over),
+  kind: 'Departure',
+  admission_number: '',
+  class_of_admission: '',
+  admit_until: '',
+  date: '2025-06-01',
+  channel: 'air',
+  ...over,
+});
+
+const submit = (ctx: AppContext, records: FlatRecord[]) =>
+  importSubmitted(
+    ctx,
+    records.map((fields) => ({ line: null, content: JSON.stringify(fields), fields })),
+    'test',
+    'ndjson',
+  );
+
+const personOf = async (id: string) => {
+  const [row] = await db!.session((s) =>
+    s.query<{ person_id: string }>(
+      `select o.person_id::text as person_id from observation o join raw_record r on r.id = o.id
+        where r.source_record_id = $1 and not o.superseded`,
+      [id],
+    ),
+  );
+  return row!.person_id;
+};
+
+describe('the linkage resolver', () => {
+  it('links a departure whose document was misread (one OCR confusion) to the admission, and keeps the waterfall', async () => {
+    const ctx = await context();
+    await submit(ctx, [admission('A1')]);
+    const r = await submit(ctx, [departure('D1', { doc_number: 'F81234567', given_names: 'Fernanda' })]);
+    expect(r.linkedByModel).toBe(1);
+    expect(await personOf('D1')).toBe(await personOf('A1'));
+    const [decision] = await db!.session((s) =>
+      s.query<{
+        decision: string;
+        probability: number;
+        explanation: { fields: { field: string; level: string }[] };
+      }>('select decision, probability, explanation from link_decision'),
+    );
+    expect(decision!.decision).toBe('linked');
+    expect(decision!.probability).toBeGreaterThan(0.95);
+    expect(decision!.explanation.fields.find((f) => f.field === 'document_number')!.level).toBe(
+      'one OCR confusion',
+    );
+    // The departure ends the stay: the person is not an overstay.
+    const [stay] = await db!.session((s) => s.query<{ outcome: string }>('select outcome from stay'));
+    expect(stay!.outcome).toBe('departed-on-time');
+  });
+
+  it('links records of one batch to each other, the same as across batches', async () => {
+    const ctx = await context();
+    await submit(ctx, [
+      admission('A1'),
+      departure('D1', { doc_number: 'FB1234S67', family_names: 'Oliveira Sousa' }),
+    ]);
+    expect(await personOf('D1')).toBe(await personOf('A1'));
+  });
+
+  it('never merges twins: same family name and birth date, other given name and passport', async () => {
+    const ctx = await context();
+    await submit(ctx, [
+      admission('A1'),
+      admission('A2', { given_names: 'Fabiana', doc_number: 'FB7654321' }),
+    ]);
+    expect(await personOf('A2')).not.toBe(await personOf('A1'));
+  });
+
+  it('sends a record that fits a person but for a second passport of the same issuer to review, never links it', async () => {
+    const ctx = await context();
+    await submit(ctx, [admission('A1')]);
+    const r = await submit(ctx, [
+      admission('A2', { doc_number: 'FC9999999', doc_expiry: '2034-05-01', date: '2026-01-10' }),
+    ]);
+    expect(r.linkedByModel).toBe(0);
+    expect(r.reviewsQueued).toBe(1);
+    expect(await personOf('A2')).not.toBe(await personOf('A1'));
+    const [review] = await db!.session((s) =>
+      s.query<{
+        reason: string;
+        record_person_id: string;
+        candidate_person_id: string;
+        explanation: { constraint: string };
+      }>(
+        'select reason, record_person_id::text as record_person_id, candidate_person_id::text as candidate_person_id, explanation from identity_review',
+      ),
+    );
+    expect(review!.reason).toBe('uncertain');
+    expect(review!.record_person_id).toBe(await personOf('A2'));
+    expect(review!.candidate_person_id).toBe(await personOf('A1'));
+    expect(review!.explanation.constraint).toMatch(/same type and issuer/);
+  });
+
+  it('makes a new person of a stranger, with no decision to record', async () => {
+    const ctx = await context();
+    await submit(ctx, [admission('A1')]);
+    await submit(ctx, [
+      admission('A2', {
+        given_names: 'Kenji',
+        family_names: 'Watanabe',
+        birth_date: '1975-01-20',
+        nationality: 'JPN',
+        doc_country: 'JPN',
+        doc_number: 'TK0000001',
+      }),
+    ]);
+    expect(await personOf('A2')).not.toBe(await personOf('A1'));
+    const rows = await db!.session((s) => s.query('select * from link_decision'));
+    expect(rows).toEqual([]);
+  });
+});

@@ -1,0 +1,463 @@
+import { UnionFind } from '../core/identity/union-find.js';
+import { compareRecords } from '../core/linkage/comparison-vector.js';
+import { explainVector, scoreVector } from '../core/linkage/fellegi-sunter.js';
+import { personBlockKeys, hash53 } from '../core/linkage/person-block-keys.js';
+import { documentRulesOut } from '../core/linkage/person-documents.js';
+import { decodePersonLink, linkRecordOf, type PersonLink } from '../core/linkage/person-link.js';
+import { placeRecord, type CandidateScore, type Placement } from '../core/linkage/place-record.js';
+import type { SqlSession } from '../store/sql-session.js';
+import { activeModel, type ActiveModel } from './active-model.js';
+import { groupByExactKeys, type KeyGroups } from './exact-components.js';
+import type { IdentityResolver, ResolutionInput, ResolutionResult } from './identity-resolver.js';
+import { writePersons } from './write-persons.js';
+
+export interface LinkageResolverOptions {
+  /** Share of the model's automatic links queued for quality review (default 2 %). */
+  readonly qualitySampleRate?: number;
+}
+
+/** The best-scoring pair of records between a record group and a candidate, and its waterfall. */
+interface PairMatch {
+  readonly probability: number;
+  readonly matchWeight: number;
+  readonly explanation: Explanation;
+}
+
+export interface Explanation {
+  /** Why the model must not link the pair on its own, or null. */
+  readonly constraint: string | null;
+  readonly prior: number;
+  readonly matchWeight: number;
+  readonly probability: number;
+  readonly fields: readonly {
+    readonly field: string;
+    readonly level: string;
+    readonly weight: number;
+    readonly termFrequencyAdjustment: number;
+    readonly record: string | null;
+    readonly candidate: string | null;
+  }[];
+}
+
+const DOCUMENTS_CONFLICT =
+  'two documents of the same type and issuer, valid at the same time: a renewed document, or two people; only a person can tell';
+
+/** A group of the batch with no stored person by its keys: the model places it. */
+interface OpenGroup {
+  readonly group: number;
+  readonly links: PersonLink[];
+  readonly keys: Set<number>;
+}
+
+/**
+ * Identity resolution with the trained model (docs/adr/0009-linkage-in-the-store.md). Exact keys join
+ * first, as in the exact resolver. A group of records that reaches no stored person by its keys is then
+ * matched through the person index: first against the batch's other such groups, then against the stored
+ * persons that share a blocking key with it. One candidate above the link threshold: linked. Uncertain:
+ * a new person and a review. Nothing: a new person. Every decision keeps its waterfall.
+ */
+export function linkageResolver(options: LinkageResolverOptions = {}): IdentityResolver {
+  const sampleRate = options.qualitySampleRate ?? 0.02;
+  let known: ActiveModel | null = null;
+  return {
+    async resolve(session, inputs): Promise<ResolutionResult> {
+      const model = (known = await activeModel(session, known));
+      const links = inputs.map((i) => (i.personLink ? decodePersonLink(i.personLink) : null));
+      const exact = await groupByExactKeys(session, inputs);
+      const matched = await matchOpenGroups(session, model, exact, links);
+      const persons = await writePersons(session, matched.groups);
+      const personIds = Array.from(matched.groups.groupOf, (g) => persons.personOfGroup[g]!);
+      await indexPersons(
+        session,
+        inputs,
+        personIds,
+        new Set(persons.created.map((g) => persons.personOfGroup[g]!)),
+      );
+      const counts = await writeDecisions(session, model, inputs, matched, persons.personOfGroup, sampleRate);
+      return {
+        personIds,
+        affectedPersonIds: new Set(personIds),
+        personsCreated: persons.created.length,
+        merges: persons.merges,
+        ...counts,
+      };
+    },
+  };
+}
+
+interface Matched {
+  /** The exact groups after the model's joins (open groups joined in the batch, or linked to a stored person). */
+  readonly groups: KeyGroups;
+  /** Final group -> what the model decided and on which evidence. */
+  readonly placements: Map<number, { placement: Placement; best: Map<string, PairMatch> }>;
+  /** Exact group of each input, before the model's joins. */
+  readonly exactGroupOf: Int32Array;
+  /** Exact groups the model joined to another group of the batch, and the pair that joined them. */
+  readonly joins: { readonly exactGroup: number; readonly match: PairMatch }[];
+  /** Batch pairs in the uncertain band left apart: (final group, final group, match). */
+  readonly batchReviews: { readonly a: number; readonly b: number; readonly match: PairMatch }[];
+}
+
+async function matchOpenGroups(
+  session: SqlSession,
+  { model, thresholds }: ActiveModel,
+  exact: KeyGroups,
+  links: readonly (PersonLink | null)[],
+): Promise<Matched> {
+  const c = model.comparisons;
+  const vector = new Uint8Array(c.fields.length);
+  const score = (a: PersonLink, b: PersonLink, explain: boolean): PairMatch => {
+    const ra = linkRecordOf('', a);
+    const rb = linkRecordOf('', b);
+    compareRecords(c, ra, rb, vector);
+    if (!explain) {
+      const s = scoreVector(model, vector, ra);
+      return { probability: s.probability, matchWeight: s.matchWeight, explanation: null as never };
+    }
+    const e = explainVector(model, vector, ra);
+    return {
+      probability: e.score.probability,
+      matchWeight: e.score.matchWeight,
+      explanation: {
+        constraint: null,
+        prior: e.prior,
+        matchWeight: e.score.matchWeight,
+        probability: e.score.probability,
+        fields: e.fields.map((f, i) => ({
+          ...f,
+          record: a.values[i] ?? null,
+          candidate: b.values[i] ?? null,
+        })),
+      },
+    };
+  };
+  /** The best pair across two sets of links, explained. */
+  const bestPair = (as: readonly PersonLink[], bs: readonly PersonLink[]): PairMatch => {
+    let best: [PersonLink, PersonLink] = [as[0]!, bs[0]!];
+    let bestP = -1;
+    for (const a of as)
+      for (const b of bs) {
+        const p = score(a, b, false).probability;
+        if (p > bestP) [bestP, best] = [p, [a, b]];
+      }
+    return score(best[0], best[1], true);
+  };
+  const withConflict = (m: PairMatch): PairMatch => ({
+    ...m,
+    explanation: { ...m.explanation, constraint: DOCUMENTS_CONFLICT },
+  });
+  const conflict = (as: readonly PersonLink[], bs: readonly PersonLink[]) =>
+    as.some((a) => documentRulesOut(a, bs)) || bs.some((b) => documentRulesOut(b, as));
+
+  // The open groups, each with its distinct links and their blocking keys.
+  const open: OpenGroup[] = [];
+  const openAt = new Map<number, number>();
+  const seen = new Map<number, Set<string>>();
+  links.forEach((link, i) => {
+    const g = exact.groupOf[i]!;
+    if (link === null || exact.storedPersons[g]!.length > 0) return;
+    let k = openAt.get(g);
+    if (k === undefined) {
+      openAt.set(g, (k = open.length));
+      open.push({ group: g, links: [], keys: new Set() });
+      seen.set(k, new Set());
+    }
+    const line = JSON.stringify(link.values) + link.documentType + link.documentExpiry;
+    if (seen.get(k)!.has(line)) return;
+    seen.get(k)!.add(line);
+    open[k]!.links.push(link);
+    for (const key of personBlockKeys(link)) open[k]!.keys.add(key);
+  });
+
+  // Within the batch: open groups that share a blocking key, strongest pair first.
+  const byKey = new Map<number, number[]>();
+  open.forEach((o, k) => {
+    for (const key of o.keys) {
+      const list = byKey.get(key);
+      if (list) list.push(k);
+      else byKey.set(key, [k]);
+    }
+  });
+  const pairCodes = new Set<number>();
+  for (const list of byKey.values())
+    for (let x = 0; x < list.length; x++)
+      for (let y = x + 1; y < list.length; y++) pairCodes.add(list[x]! * open.length + list[y]!);
+  const pairs = [...pairCodes]
+    .map((code) => {
+      const a = Math.floor(code / open.length);
+      const b = code - a * open.length;
+      return { a, b, match: bestPair(open[a]!.links, open[b]!.links) };
+    })
+    .filter((p) => p.match.probability >= thresholds.review)
+    .sort((x, y) => y.match.probability - x.match.probability);
+  const uf = new UnionFind(open.length);
+  const linksOf = open.map((o) => o.links.slice());
+  const joinsOpen: { into: number; from: number; match: PairMatch }[] = [];
+  const bandPairs: { a: number; b: number; match: PairMatch }[] = [];
+  for (const p of pairs) {
+    const ra = uf.find(p.a);
+    const rb = uf.find(p.b);
+    if (ra === rb) continue;
+    if (p.match.probability >= thresholds.link && !conflict(linksOf[ra]!, linksOf[rb]!)) {
+      uf.union(ra, rb);
+      const r = uf.find(ra);
+      linksOf[r] = [...linksOf[ra]!, ...linksOf[rb]!];
+      joinsOpen.push({ into: p.a, from: p.b, match: p.match });
+    } else
+      bandPairs.push(p.match.probability >= thresholds.link ? { ...p, match: withConflict(p.match) } : p);
+  }
+
+  // Against the store: the persons that share a blocking key with each cluster of open groups.
+  const clusters = new Map<number, number[]>();
+  open.forEach((_, k) => {
+    const r = uf.find(k);
+    const list = clusters.get(r);
+    if (list) list.push(k);
+    else clusters.set(r, [k]);
+  });
+  const allKeys = new Set<number>();
+  for (const o of open) for (const key of o.keys) allKeys.add(key);
+  const candidateRows =
+    allKeys.size === 0
+      ? []
+      : await session.query<{ key_hash: string; person_id: string }>(
+          `select distinct k.key_hash::text as key_hash, coalesce(p.merged_into, p.id)::text as person_id
+             from person_block_key k join person p on p.id = k.person_id where k.key_hash = any($1::bigint[])`,
+          [[...allKeys]],
+        );
+  const personsOfKey = new Map<number, string[]>();
+  for (const r of candidateRows) {
+    const key = Number(r.key_hash);
+    const list = personsOfKey.get(key);
+    if (list) list.push(r.person_id);
+    else personsOfKey.set(key, [r.person_id]);
+  }
+  const candidatePersons = [...new Set(candidateRows.map((r) => r.person_id))];
+  const descriptorRows =
+    candidatePersons.length === 0
+      ? []
+      : await session.query<{ person_id: string; link: string }>(
+          'select person_id::text as person_id, link from person_descriptor where person_id = any($1::bigint[])',
+          [candidatePersons],
+        );
+  const linksOfPerson = new Map<string, PersonLink[]>();
+  for (const r of descriptorRows) {
+    const list = linksOfPerson.get(r.person_id);
+    const link = decodePersonLink(r.link);
+    if (list) list.push(link);
+    else linksOfPerson.set(r.person_id, [link]);
+  }
+
+  const placements = new Map<number, { placement: Placement; best: Map<string, PairMatch> }>();
+  const finalOfOpen = new Map<number, number>(); // open root -> final group
+  const storedPersons: string[][] = exact.storedPersons.map((p) => [...p]);
+  for (const [root, members] of clusters) {
+    const finalGroup = open[members[0]!]!.group;
+    finalOfOpen.set(root, finalGroup);
+    const clusterLinks = linksOf[root]!;
+    const persons = new Set<string>();
+    for (const k of members)
+      for (const key of open[k]!.keys) for (const p of personsOfKey.get(key) ?? []) persons.add(p);
+    const best = new Map<string, PairMatch>();
+    const scores: CandidateScore[] = [];
+    for (const person of persons) {
+      const theirs = linksOfPerson.get(person);
+      if (!theirs) continue;
+      const match = bestPair(clusterLinks, theirs);
+      const conflicting = conflict(clusterLinks, theirs);
+      best.set(person, conflicting ? withConflict(match) : match);
+      scores.push({ personId: person, probability: match.probability, conflict: conflicting });
+    }
+    const placement = placeRecord(scores, thresholds);
+    if (placement.kind === 'link') storedPersons[finalGroup] = [placement.candidate.personId];
+    if (placement.kind !== 'new') placements.set(finalGroup, { placement, best });
+  }
+
+  // The final groups: each cluster of open groups becomes the group of its first member.
+  const finalGroupOf = (g: number) => {
+    const k = openAt.get(g);
+    return k === undefined ? g : finalOfOpen.get(uf.find(k))!;
+  };
+  const used = new Map<number, number>();
+  const renumber = (g: number) => {
+    const f = finalGroupOf(g);
+    let n = used.get(f);
+    if (n === undefined) used.set(f, (n = used.size));
+    return n;
+  };
+  const groupOf = Int32Array.from(exact.groupOf, renumber);
+  for (let g = 0; g < exact.count; g++) renumber(g);
+  const count = used.size;
+  const finalStored: string[][] = Array.from({ length: count }, () => []);
+  for (const [f, n] of used) finalStored[n] = storedPersons[f]!;
+  const renumbered = new Map<number, { placement: Placement; best: Map<string, PairMatch> }>();
+  for (const [f, p] of placements) renumbered.set(used.get(f)!, p);
+  return {
+    groups: {
+      groupOf,
+      count,
+      storedPersons: finalStored,
+      newKeys: exact.newKeys.map(({ key, group }) => ({ key, group: renumber(group) })),
+    },
+    placements: renumbered,
+    exactGroupOf: exact.groupOf,
+    joins: joinsOpen.map((j) => ({ exactGroup: open[j.from]!.group, match: j.match })),
+    batchReviews: bandPairs
+      .map((p) => ({ a: renumber(open[p.a]!.group), b: renumber(open[p.b]!.group), match: p.match }))
+      .filter((p) => p.a !== p.b),
+  };
+}
+
+/**
+ * Adds each record's person link to its person's descriptors, with the blocking keys, where the person
+ * does not hold that descriptor yet: the next record that describes them so is found by its keys.
+ */
+async function indexPersons(
+  session: SqlSession,
+  inputs: readonly ResolutionInput[],
+  personIds: readonly string[],
+  created: ReadonlySet<string>,
+): Promise<void> {
+  const wanted = new Map<string, { person: string; hash: number; link: string }>();
+  inputs.forEach((input, i) => {
+    if (!input.personLink) return;
+    const person = personIds[i]!;
+    const hash = hash53(input.personLink);
+    wanted.set(`${person}:${hash}`, { person, hash, link: input.personLink });
+  });
+  const onStored = [...wanted.values()].filter((w) => !created.has(w.person));
+  if (onStored.length > 0) {
+    const present = await session.query<{ person_id: string; descriptor_hash: string }>(
+      `select d.person_id::text as person_id, d.descriptor_hash::text as descriptor_hash
+         from person_descriptor d join unnest($1::bigint[], $2::bigint[]) as w(person_id, descriptor_hash)
+           on d.person_id = w.person_id and d.descriptor_hash = w.descriptor_hash`,
+      [onStored.map((w) => w.person), onStored.map((w) => w.hash)],
+    );
+    for (const p of present) wanted.delete(`${p.person_id}:${p.descriptor_hash}`);
+  }
+  const descriptors = [...wanted.values()];
+  await session.copyFrom(
+    'person_descriptor',
+    ['person_id', 'descriptor_hash', 'link'],
+    descriptors.map((d) => [d.person, d.hash, d.link]),
+  );
+  const keys = new Set<string>();
+  for (const d of descriptors)
+    for (const key of personBlockKeys(decodePersonLink(d.link))) keys.add(`${key}\t${d.person}`);
+  await session.copyLines('person_block_key', ['key_hash', 'person_id'], [...keys]);
+}
+
+/** Writes what the model decided, with its waterfall, and queues the reviews. */
+async function writeDecisions(
+  session: SqlSession,
+  model: ActiveModel,
+  inputs: readonly ResolutionInput[],
+  matched: Matched,
+  personOfGroup: readonly string[],
+  sampleRate: number,
+): Promise<{ linkedByModel: number; reviewsQueued: number }> {
+  const decisions: unknown[][] = [];
+  const reviews: unknown[][] = [];
+  const inputsOfGroup = new Map<number, number[]>();
+  inputs.forEach((input, i) => {
+    if (input.observationId === undefined) return;
+    const g = matched.groups.groupOf[i]!;
+    const list = inputsOfGroup.get(g);
+    if (list) list.push(i);
+    else inputsOfGroup.set(g, [i]);
+  });
+  const observation = (i: number) => inputs[i]!.observationId!;
+  const decision = (i: number, kind: string, person: string, candidate: string, m: PairMatch) =>
+    decisions.push([
+      observation(i),
+      kind,
+      person,
+      candidate,
+      m.probability,
+      m.matchWeight,
+      JSON.stringify(m.explanation),
+      model.id,
+    ]);
+  const review = (i: number, reason: string, person: string, candidate: string, m: PairMatch) =>
+    reviews.push([
+      reason,
+      observation(i),
+      person,
+      candidate,
+      m.probability,
+      m.matchWeight,
+      JSON.stringify(m.explanation),
+      model.id,
+    ]);
+
+  let linkedByModel = 0;
+  const decided = new Set<number>();
+  for (const [g, { placement, best }] of matched.placements) {
+    const members = inputsOfGroup.get(g) ?? [];
+    if (members.length === 0) continue;
+    const person = personOfGroup[g]!;
+    if (placement.kind === 'link') {
+      const m = best.get(placement.candidate.personId)!;
+      for (const i of members) {
+        decided.add(i);
+        decision(i, 'linked', person, person, m);
+      }
+      linkedByModel += members.length;
+      // A random share of automatic links goes to quality review; the sample is by observation id, so
+      // it is the same whichever process imports.
+      if (hash53(`quality:${observation(members[0]!)}`) / 2 ** 53 < sampleRate)
+        review(members[0]!, 'quality-sample', person, person, m);
+    } else if (placement.kind === 'review') {
+      const top = best.get(placement.candidates[0]!.personId)!;
+      for (const i of members) {
+        decided.add(i);
+        decision(i, 'review', person, placement.candidates[0]!.personId, top);
+      }
+      for (const c of placement.candidates)
+        review(members[0]!, 'uncertain', person, c.personId, best.get(c.personId)!);
+    }
+  }
+  // Records of an exact group the model joined to another group of the batch: explained by that pair.
+  const joinOf = new Map(matched.joins.map((j) => [j.exactGroup, j.match]));
+  inputs.forEach((input, i) => {
+    const m = joinOf.get(matched.exactGroupOf[i]!);
+    if (m === undefined || input.observationId === undefined || decided.has(i)) return;
+    const person = personOfGroup[matched.groups.groupOf[i]!]!;
+    decision(i, 'linked', person, person, m);
+    linkedByModel++;
+  });
+  for (const r of matched.batchReviews) {
+    const members = inputsOfGroup.get(r.b) ?? [];
+    if (members.length === 0) continue;
+    review(members[0]!, 'uncertain', personOfGroup[r.b]!, personOfGroup[r.a]!, r.match);
+  }
+  await session.copyFrom(
+    'link_decision',
+    [
+      'observation_id',
+      'decision',
+      'person_id',
+      'candidate_person_id',
+      'probability',
+      'match_weight',
+      'explanation',
+      'model_id',
+    ],
+    decisions,
+  );
+  await session.copyFrom(
+    'identity_review',
+    [
+      'reason',
+      'observation_id',
+      'record_person_id',
+      'candidate_person_id',
+      'probability',
+      'match_weight',
+      'explanation',
+      'model_id',
+    ],
+    reviews,
+  );
+  return { linkedByModel, reviewsQueued: reviews.filter((r) => r[0] === 'uncertain').length };
+}

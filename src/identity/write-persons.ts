@@ -1,0 +1,81 @@
+import { allocateIds } from '../store/allocate-ids.js';
+import type { SqlSession } from '../store/sql-session.js';
+import type { KeyGroups } from './exact-components.js';
+
+export interface PersonsOfGroups {
+  /** The person of each group. */
+  readonly personOfGroup: readonly string[];
+  /** Groups that became new persons. */
+  readonly created: readonly number[];
+  readonly merges: readonly { readonly from: string; readonly into: string }[];
+}
+
+/**
+ * Gives each group its person and writes it: a group that reaches no stored person becomes a new one; a
+ * group that reaches several merges them into the oldest (lowest id), so ids stay stable and a merged
+ * person keeps pointing at the one it became. Stays of merged persons are dropped for recomputing.
+ */
+export async function writePersons(session: SqlSession, groups: KeyGroups): Promise<PersonsOfGroups> {
+  const created: number[] = [];
+  for (let g = 0; g < groups.count; g++) if (groups.storedPersons[g]!.length === 0) created.push(g);
+  const newIds = await allocateIds(session, 'person_id_seq', created.length);
+  const personOfGroup: string[] = groups.storedPersons.map((persons) => persons[0] ?? '');
+  created.forEach((g, i) => (personOfGroup[g] = newIds[i]!));
+
+  const merges: { from: string; into: string }[] = [];
+  groups.storedPersons.forEach((persons, g) => {
+    for (const loser of persons.slice(1)) merges.push({ from: loser, into: personOfGroup[g]! });
+  });
+
+  await session.copyFrom(
+    'person',
+    ['id'],
+    newIds.map((id) => [id]),
+  );
+  await session.copyFrom(
+    'person_key',
+    ['key', 'person_id'],
+    groups.newKeys.map(({ key, group }) => [key, personOfGroup[group]!]),
+  );
+  if (merges.length > 0) await mergePersons(session, merges);
+  return { personOfGroup, created, merges };
+}
+
+/** Moves every fact and key of each `from` person onto its `into` person; the merged person stays, pointing there. */
+export async function mergePersons(
+  session: SqlSession,
+  merges: readonly { readonly from: string; readonly into: string }[],
+): Promise<void> {
+  const from = merges.map((m) => m.from);
+  const into = merges.map((m) => m.into);
+  const pairs = 'select * from unnest($1::bigint[], $2::bigint[]) as m(from_id, into_id)';
+  await session.query(
+    `update person_key k set person_id = m.into_id from (${pairs}) m where k.person_id = m.from_id`,
+    [from, into],
+  );
+  await session.query(
+    `update observation o set person_id = m.into_id from (${pairs}) m where o.person_id = m.from_id`,
+    [from, into],
+  );
+  // Earlier merges into a merged person now point at its survivor: merged_into is always one step.
+  await session.query(
+    `update person p set merged_into = m.into_id from (${pairs}) m where p.id = m.from_id or p.merged_into = m.from_id`,
+    [from, into],
+  );
+  // The person index: descriptors move; block keys keep the merged id and are followed through merged_into.
+  await session.query(
+    `insert into person_descriptor (person_id, descriptor_hash, link)
+     select m.into_id, d.descriptor_hash, d.link from person_descriptor d join (${pairs}) m on d.person_id = m.from_id
+     on conflict do nothing`,
+    [from, into],
+  );
+  await session.query('delete from person_descriptor where person_id = any($1::bigint[])', [from]);
+  // A merge clears the "identity verified" mark: the person is no longer the one that was verified.
+  await session.query(
+    `update person set identity_verified_at = null, identity_verified_by = null, identity_verified_how = null
+      where id = any($1::bigint[]) and identity_verified_at is not null`,
+    [into],
+  );
+  await session.query('delete from stay where person_id = any($1::bigint[])', [from]);
+  await session.query('delete from unmatched_departure where person_id = any($1::bigint[])', [from]);
+}
