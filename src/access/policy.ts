@@ -90,6 +90,17 @@ export const POLICY = {
     correct: { allow: CASE_WORKERS, sensitivity: 'personal' },
     close: { allow: CASE_WORKERS, sensitivity: 'personal' },
   },
+  identity: {
+    // Identity review (docs/linkage.md): case workers decide pairs and verify identities; merging and
+    // splitting persons by hand is a supervisor's; the model's error rate is a figure.
+    reviewList: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    reviewRead: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    reviewDecide: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    quality: { allow: ['analyst', 'supervisor', 'auditor', 'admin'], sensitivity: 'figures' },
+    merge: { allow: ['supervisor'], sensitivity: 'personal' },
+    split: { allow: ['supervisor'], sensitivity: 'personal' },
+    verify: { allow: CASE_WORKERS, sensitivity: 'personal' },
+  },
 } as const satisfies Record<string, Record<string, Permission>>;
 
 export type Resource = keyof typeof POLICY;

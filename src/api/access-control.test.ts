@@ -50,6 +50,13 @@ const EXPECTED: Record<string, 'public' | 'signed-in' | readonly Role[]> = {
   'POST /api/redress/:id/corrections': ['officer', 'supervisor'],
   'POST /api/redress/:id/close': ['officer', 'supervisor'],
   // <- redress
+  'GET /api/identity/reviews': ['officer', 'supervisor'],
+  'GET /api/identity/reviews/:id': ['officer', 'supervisor'],
+  'POST /api/identity/reviews/:id/decision': ['officer', 'supervisor'],
+  'GET /api/identity/quality': ['analyst', 'supervisor', 'auditor', 'admin'],
+  'POST /api/persons/:id/merge': ['supervisor'],
+  'POST /api/persons/:id/split': ['supervisor'],
+  'POST /api/persons/:id/identity-verified': ['officer', 'supervisor'],
   'GET /api/session/oidc': 'public',
   'GET /api/session/oidc/start': 'public',
   'GET /api/session/oidc/callback': 'public',
@@ -114,6 +121,26 @@ const SAMPLE: Record<string, { url: string; payload?: unknown; contentType?: str
   },
   'POST /api/redress/:id/close': { url: '/api/redress/999/close', payload: { answer: 'matrix test only' } },
   // <- redress
+  // Identity samples change nothing: no such review, no such person.
+  'GET /api/identity/reviews': { url: '/api/identity/reviews' },
+  'GET /api/identity/reviews/:id': { url: '/api/identity/reviews/999999' },
+  'POST /api/identity/reviews/:id/decision': {
+    url: '/api/identity/reviews/999999/decision',
+    payload: { decision: 'different' },
+  },
+  'GET /api/identity/quality': { url: '/api/identity/quality' },
+  'POST /api/persons/:id/merge': {
+    url: '/api/persons/999998/merge',
+    payload: { into: '999999', reason: 'matrix' },
+  },
+  'POST /api/persons/:id/split': {
+    url: '/api/persons/999999/split',
+    payload: { observationIds: ['1'], reason: 'matrix' },
+  },
+  'POST /api/persons/:id/identity-verified': {
+    url: '/api/persons/999999/identity-verified',
+    payload: { how: 'matrix test only' },
+  },
   // (the OpenID Connect routes are public, like the session's: EXPECTED only)
 };
 

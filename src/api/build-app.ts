@@ -19,6 +19,7 @@ import { registerCsrf } from './csrf.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { purposeRoutes } from './routes/purpose-routes.js';
 import { redressRoutes } from './routes/redress-routes.js';
+import { identityRoutes } from './routes/identity-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { personRoutes } from './routes/person-routes.js';
@@ -169,6 +170,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   userRoutes(app, ctx);
   retentionRoutes(app, ctx);
   redressRoutes(app, ctx);
+  identityRoutes(app, ctx);
   // <- redressRoutes
   oidcRoutes(app, ctx, options.oidc);
 

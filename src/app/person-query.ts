@@ -29,6 +29,8 @@ export interface PersonStay {
 export interface PersonView {
   readonly id: string;
   readonly mergedInto: string | null;
+  /** Who verified the person's identity, how and when; a merge or split clears it. */
+  readonly identityVerified: { readonly by: string; readonly how: string; readonly at: string } | null;
   /** Every name, birth date and document under which the person's records arrived. */
   readonly names: readonly string[];
   readonly birthDates: readonly string[];
@@ -47,8 +49,17 @@ const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x
 export async function getPerson(db: Database, id: string): Promise<PersonView | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   return db.session(async (s) => {
-    const [person] = await s.query<{ id: string; merged_into: string | null }>(
-      'select id::text as id, merged_into::text as merged_into from person where id = $1',
+    const [person] = await s.query<{
+      id: string;
+      merged_into: string | null;
+      verified_by: string | null;
+      verified_how: string | null;
+      verified_at: string | null;
+    }>(
+      `select id::text as id, merged_into::text as merged_into, identity_verified_by as verified_by,
+              identity_verified_how as verified_how,
+              to_char(identity_verified_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as verified_at
+         from person where id = $1`,
       [id],
     );
     if (!person) return null;
@@ -79,6 +90,10 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
     return {
       id: person.id,
       mergedInto: person.merged_into,
+      identityVerified:
+        person.verified_at === null
+          ? null
+          : { by: person.verified_by!, how: person.verified_how!, at: person.verified_at },
       names: uniq(current.map((o) => [o.person.givenNames, o.person.familyNames].filter(Boolean).join(' '))),
       birthDates: uniq(current.map((o) => o.person.birthDate)),
       documents: uniq(

@@ -378,10 +378,16 @@ async function writeDecisions(
       JSON.stringify(m.explanation),
       model.id,
     ]);
-  const review = (i: number, reason: string, person: string, candidate: string, m: PairMatch) =>
+  const review = (
+    members: readonly number[],
+    reason: string,
+    person: string,
+    candidate: string,
+    m: PairMatch,
+  ) =>
     reviews.push([
       reason,
-      observation(i),
+      `{${members.map(observation).join(',')}}`,
       person,
       candidate,
       m.probability,
@@ -406,7 +412,7 @@ async function writeDecisions(
       // A random share of automatic links goes to quality review; the sample is by observation id, so
       // it is the same whichever process imports.
       if (hash53(`quality:${observation(members[0]!)}`) / 2 ** 53 < sampleRate)
-        review(members[0]!, 'quality-sample', person, person, m);
+        review(members, 'quality-sample', person, person, m);
     } else if (placement.kind === 'review') {
       const top = best.get(placement.candidates[0]!.personId)!;
       for (const i of members) {
@@ -414,7 +420,7 @@ async function writeDecisions(
         decision(i, 'review', person, placement.candidates[0]!.personId, top);
       }
       for (const c of placement.candidates)
-        review(members[0]!, 'uncertain', person, c.personId, best.get(c.personId)!);
+        review(members, 'uncertain', person, c.personId, best.get(c.personId)!);
     }
   }
   // Records of an exact group the model joined to another group of the batch: explained by that pair.
@@ -429,7 +435,7 @@ async function writeDecisions(
   for (const r of matched.batchReviews) {
     const members = inputsOfGroup.get(r.b) ?? [];
     if (members.length === 0) continue;
-    review(members[0]!, 'uncertain', personOfGroup[r.b]!, personOfGroup[r.a]!, r.match);
+    review(members, 'uncertain', personOfGroup[r.b]!, personOfGroup[r.a]!, r.match);
   }
   await session.copyFrom(
     'link_decision',
@@ -449,7 +455,7 @@ async function writeDecisions(
     'identity_review',
     [
       'reason',
-      'observation_id',
+      'observation_ids',
       'record_person_id',
       'candidate_person_id',
       'probability',

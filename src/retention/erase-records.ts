@@ -1,4 +1,6 @@
 import { recordKeyOf } from '../store/record-key.js';
+import { personBlockKeys } from '../core/linkage/person-block-keys.js';
+import { decodePersonLink } from '../core/linkage/person-link.js';
 import type { SqlSession } from '../store/sql-session.js';
 
 export interface PersonErasure {
@@ -54,14 +56,19 @@ export async function erasePersons(
   );
   await s.query('delete from unmatched_departure where person_id = any($1::bigint[])', [ids]);
   await s.query('delete from person_key where person_id = any($1::bigint[])', [ids]);
-  await s.query(
-    `with recursive gone(id) as (
-        select unnest($1::bigint[])
-        union
-        select p.id from person p join gone on p.merged_into = gone.id where p.merged_into is not null)
-     delete from person where id in (select id from gone)`,
-    [ids],
-  );
+  // The persons merged into them go too, and everything the linkage keeps of them all.
+  const gone = (
+    await s.query<{ id: string }>(
+      `with recursive gone(id) as (
+          select unnest($1::bigint[])
+          union
+          select p.id from person p join gone on p.merged_into = gone.id where p.merged_into is not null)
+       select id::text as id from gone`,
+      [ids],
+    )
+  ).map((r) => r.id);
+  await eraseLinkage(s, gone);
+  await s.query('delete from person where id = any($1::bigint[])', [gone]);
   return {
     persons: ids.length,
     rawRecords: raw!.n,
@@ -104,4 +111,35 @@ export async function eraseQuarantine(
     [erasures.map((q) => q.id)],
   );
   return d!.n;
+}
+
+/**
+ * What identity resolution keeps of erased persons: their descriptors and blocking keys (found from the
+ * descriptors, as the keys of a merged person keep its id), the model's decisions and reviews that name
+ * them (their waterfalls hold names), and reviewers' constraints.
+ */
+async function eraseLinkage(s: SqlSession, persons: readonly string[]): Promise<void> {
+  const descriptors = await s.query<{ link: string }>(
+    'select link from person_descriptor where person_id = any($1::bigint[])',
+    [persons],
+  );
+  const keys = new Set<number>();
+  for (const d of descriptors) for (const k of personBlockKeys(decodePersonLink(d.link))) keys.add(k);
+  await s.query(
+    'delete from person_block_key where key_hash = any($1::bigint[]) and person_id = any($2::bigint[])',
+    [[...keys], persons],
+  );
+  await s.query('delete from person_descriptor where person_id = any($1::bigint[])', [persons]);
+  await s.query(
+    'delete from link_decision where person_id = any($1::bigint[]) or candidate_person_id = any($1::bigint[])',
+    [persons],
+  );
+  await s.query(
+    'delete from identity_review where record_person_id = any($1::bigint[]) or candidate_person_id = any($1::bigint[])',
+    [persons],
+  );
+  await s.query(
+    'delete from linkage_constraint where person_a = any($1::bigint[]) or person_b = any($1::bigint[])',
+    [persons],
+  );
 }

@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../../src/access/roles.js';
 import type { AppContext } from '../../src/app/app-context.js';
 import { importFeedFiles } from '../../src/app/import-feed.js';
 import { buildApp, type AppOptions } from '../../src/api/build-app.js';
-import { exactResolver } from '../../src/identity/exact-resolver.js';
+import { linkageResolver } from '../../src/identity/linkage-resolver.js';
 import { loadRulePack } from '../../src/stays/load-rule-pack.js';
 import type { Database } from '../../src/store/database.js';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -35,7 +35,12 @@ export interface ApiHarness {
  */
 export async function startApi(options: AppOptions = {}): Promise<ApiHarness> {
   const db = await openDatabase({ ephemeral: true });
-  const ctx: AppContext = { db, resolver: exactResolver, pack: loadRulePack('us'), asOf: () => '2026-11-01' };
+  const ctx: AppContext = {
+    db,
+    resolver: linkageResolver(),
+    pack: loadRulePack('us'),
+    asOf: () => '2026-11-01',
+  };
   await importFeedFiles(ctx, [SMALL_FEED], 'fixture');
   await ensureDemoAccounts(db, TEST_PASSWORD);
   await db.session((s) => s.query("update app_user set office = 'MIA' where username = 'demo.officer'"));

@@ -23,7 +23,7 @@ describe('stored linkage models', () => {
   });
   it('refuses what is not a model, and probabilities out of range', () => {
     expect(() => fromStoredModel({ format: 2 }, PERSON_LINK_FIELDS)).toThrow(/format 1/);
-    const broken = structuredClone(bundled.model) as { fields: { levels: { m: number }[] }[] };
+    const broken = structuredClone(bundled.model) as unknown as { fields: { levels: { m: number }[] }[] };
     broken.fields[0]!.levels[0]!.m = 0;
     expect(() => fromStoredModel(broken, PERSON_LINK_FIELDS)).toThrow(/given_name, level exact/);
   });

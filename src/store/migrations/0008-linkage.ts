@@ -56,7 +56,8 @@ create table link_decision (
 create table identity_review (
   id bigint generated always as identity primary key,
   reason text not null check (reason in ('uncertain', 'quality-sample')),
-  observation_id bigint not null,
+  -- The records placed by the decision under review (a group of records that share exact keys moves together).
+  observation_ids bigint[] not null,
   -- The person the record was placed on, and the candidate it may be (the same person for a quality sample).
   record_person_id bigint not null,
   candidate_person_id bigint not null,
@@ -71,7 +72,7 @@ create table identity_review (
   note text
 );
 create index identity_review_open on identity_review (id) where status = 'open';
-create index identity_review_observation on identity_review (observation_id);
+create index identity_review_persons on identity_review (record_person_id, candidate_person_id);
 
 -- Persons that must never be joined (a reviewer's "different", a split), smaller id first.
 create table linkage_constraint (

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAuditEntries } from '../../audit/audit-queries.js';
+import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const REVIEW = { 'x-purpose': 'identity-review' };
+const post = (url: string, role: 'officer' | 'supervisor', payload: unknown) =>
+  api.inject({ method: 'POST', url, role, payload: payload as Record<string, unknown>, headers: REVIEW });
+
+/** Cy Samplewood of the fixture feed, back a year later on a renewed passport (same issuer, new number). */
+const renewed = {
+  record_id: 'A3-RENEWED',
+  kind: 'Admission',
+  given_names: 'Cy',
+  family_names: 'Samplewood',
+  birth_date: '1979-06-15',
+  sex: 'M',
+  nationality: 'GBR',
+  doc_number: 'K12121212',
+  doc_type: 'P',
+  doc_country: 'GBR',
+  doc_expiry: '2035-01-31',
+  admission_number: '90000000777',
+  date: '2026-02-01',
+  port: 'MIA',
+  class_of_admission: 'B1',
+  admit_until: '2026-05-01',
+};
+
+const personOfRecord = async (id: string) => {
+  const [r] = await api.db.session((s) =>
+    s.query<{ p: string }>(
+      'select o.person_id::text as p from observation o join raw_record r on r.id = o.id where r.source_record_id = $1',
+      [id],
+    ),
+  );
+  return r!.p;
+};
+
+describe('identity review through the API', () => {
+  let reviewId = '';
+
+  it('an import of a renewed passport puts the pair in the queue instead of linking it', async () => {
+    const res = await api.inject({
+      method: 'POST',
+      url: '/api/imports?source=i94-renewal',
+      role: 'supervisor',
+      payload: JSON.stringify(renewed) + '\n',
+      headers: { 'content-type': 'application/x-ndjson', 'x-purpose': 'ingestion' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await personOfRecord('A3-RENEWED')).not.toBe(await personOfRecord('A3'));
+    const list = await api.get('/api/identity/reviews', 'officer', REVIEW);
+    expect(list.statusCode).toBe(200);
+    const { items, total } = list.json<{
+      items: { id: string; reason: string; constraint: string }[];
+      total: number;
+    }>();
+    expect(total).toBe(1);
+    expect(items[0]!.reason).toBe('uncertain');
+    expect(items[0]!.constraint).toMatch(/renewed document, or two people/);
+    reviewId = items[0]!.id;
+  });
+
+  it('shows both persons side by side with the waterfall', async () => {
+    const res = await api.get(`/api/identity/reviews/${reviewId}`, 'officer', REVIEW);
+    expect(res.statusCode).toBe(200);
+    const r = res.json<{
+      explanation: { fields: { field: string; level: string; weight: number }[] };
+      record: { names: string[]; documents: string[] };
+      candidate: { names: string[]; documents: string[] };
+    }>();
+    expect(r.record.documents).toEqual(['GBR K12121212']);
+    expect(r.candidate.documents).toEqual(['GBR X55555555']);
+    const doc = r.explanation.fields.find((f) => f.field === 'document_number')!;
+    expect(doc.level).toBe('else');
+    expect(doc.weight).toBeLessThan(0);
+    expect(r.explanation.fields.find((f) => f.field === 'birth_date')!.level).toBe('exact');
+  });
+
+  it('a decision needs a purpose and a case worker; "same" merges the two and recomputes their stays', async () => {
+    const noPurpose = await api.inject({
+      method: 'POST',
+      url: `/api/identity/reviews/${reviewId}/decision`,
+      role: 'officer',
+      payload: { decision: 'same' },
+      headers: { 'x-purpose': undefined },
+    });
+    expect(noPurpose.statusCode).toBe(400);
+    const analyst = await api.inject({
+      method: 'POST',
+      url: `/api/identity/reviews/${reviewId}/decision`,
+      role: 'analyst',
+      payload: { decision: 'same' },
+      headers: REVIEW,
+    });
+    expect(analyst.statusCode).toBe(403);
+    const res = await post(`/api/identity/reviews/${reviewId}/decision`, 'officer', {
+      decision: 'same',
+      note: 'renewal stamped in the old passport',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ status: string }>().status).toBe('same');
+    const survivor = await personOfRecord('A3');
+    expect(await personOfRecord('A3-RENEWED')).toBe(survivor);
+    const [stays] = await api.db.session((s) =>
+      s.query<{ n: number }>('select count(*)::int as n from stay where person_id = $1', [survivor]),
+    );
+    expect(stays!.n).toBe(2);
+    const again = await post(`/api/identity/reviews/${reviewId}/decision`, 'officer', {
+      decision: 'different',
+    });
+    expect(again.statusCode).toBe(409);
+    const entries = await findAuditEntries(api.db, { limit: 20 });
+    const decided = entries.find((e) => e.action === 'identity.reviewDecide' && e.outcome === 'allowed');
+    expect(decided?.purpose).toBe('identity-review');
+    expect(decided?.recordRefs).toContain(`identity-review:${reviewId}`);
+    expect(decided?.personIds).toContain(survivor);
+  });
+
+  it('identity verified is recorded, and a split clears it and keeps the two apart for good', async () => {
+    const person = await personOfRecord('A3');
+    const verified = await post(`/api/persons/${person}/identity-verified`, 'officer', {
+      how: 'passport inspected at the counter',
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    const view = await api.get(`/api/persons/${person}`, 'supervisor', REVIEW);
+    expect(view.json<{ identityVerified: { by: string } }>().identityVerified.by).toBe('demo.officer');
+
+    const [obs] = await api.db.session((s) =>
+      s.query<{ id: string }>('select r.id::text as id from raw_record r where r.source_record_id = $1', [
+        'A3-RENEWED',
+      ]),
+    );
+    const officerSplit = await post(`/api/persons/${person}/split`, 'officer', {
+      observationIds: [obs!.id],
+      reason: 'not the same man after all',
+    });
+    expect(officerSplit.statusCode).toBe(403);
+    const split = await post(`/api/persons/${person}/split`, 'supervisor', {
+      observationIds: [obs!.id],
+      reason: 'not the same man after all',
+    });
+    expect(split.statusCode, split.body).toBe(200);
+    const { newPersonId } = split.json<{ newPersonId: string }>();
+    expect(await personOfRecord('A3-RENEWED')).toBe(newPersonId);
+    const after = await api.get(`/api/persons/${person}`, 'supervisor', REVIEW);
+    expect(after.json<{ identityVerified: unknown }>().identityVerified).toBeNull();
+
+    const merge = await post(`/api/persons/${newPersonId}/merge`, 'supervisor', {
+      into: person,
+      reason: 'try again',
+    });
+    expect(merge.statusCode).toBe(409);
+    expect(merge.json<{ error: { message: string } }>().error.message).toMatch(/decided to be different/);
+  });
+
+  it('the quality figure counts decided samples only', async () => {
+    const res = await api.get('/api/identity/quality', 'analyst');
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ errorRate: number | null; sampled: number }>()).toMatchObject({
+      errorRate: null,
+      sampled: 0,
+    });
+  });
+});

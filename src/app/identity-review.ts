@@ -1,0 +1,165 @@
+import type { Explanation } from '../identity/linkage-resolver.js';
+import type { Database } from '../store/database.js';
+import type { AppContext } from './app-context.js';
+import {
+  identityFail,
+  livePerson,
+  mergeByDecision,
+  splitPerson,
+  type IdentityOutcome,
+} from './identity-work.js';
+import { getPerson, type PersonView } from './person-query.js';
+
+export const REVIEW_STATUSES = ['open', 'same', 'different', 'withdrawn'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+export const REVIEW_REASONS = ['uncertain', 'quality-sample'] as const;
+export type ReviewReason = (typeof REVIEW_REASONS)[number];
+
+export interface ReviewSummary {
+  readonly id: string;
+  readonly reason: ReviewReason;
+  readonly status: ReviewStatus;
+  readonly observationIds: readonly string[];
+  readonly recordPersonId: string;
+  readonly candidatePersonId: string;
+  readonly probability: number;
+  readonly matchWeight: number;
+  /** Why the model may not link the pair by itself, or null. */
+  readonly constraint: string | null;
+  readonly createdAt: string;
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  readonly note: string | null;
+}
+
+export interface ReviewDetail extends ReviewSummary {
+  readonly explanation: Explanation;
+  /** The two persons side by side, as they are now (null: erased since). */
+  readonly record: PersonView | null;
+  readonly candidate: PersonView | null;
+}
+
+const ts = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+const SELECT = `select id::text as id, reason, status, observation_ids::text[] as "observationIds",
+  record_person_id::text as "recordPersonId", candidate_person_id::text as "candidatePersonId", probability,
+  match_weight as "matchWeight", explanation->>'constraint' as "constraint", ${ts('created_at')} as "createdAt",
+  decided_by as "decidedBy", ${ts('decided_at')} as "decidedAt", note from identity_review`;
+
+/** The queue: open items first-come first-served; decided ones newest first. */
+export async function listReviews(
+  db: Database,
+  filter: { status?: ReviewStatus; reason?: ReviewReason; limit?: number },
+): Promise<{ items: ReviewSummary[]; total: number }> {
+  const status = filter.status ?? 'open';
+  const order = status === 'open' ? 'id' : 'decided_at desc, id desc';
+  return db.session(async (s) => {
+    const items = await s.query<ReviewSummary>(
+      `${SELECT} where status = $1 and ($2::text is null or reason = $2) order by ${order} limit $3`,
+      [status, filter.reason ?? null, filter.limit ?? 50],
+    );
+    const [count] = await s.query<{ n: number }>(
+      'select count(*)::int as n from identity_review where status = $1 and ($2::text is null or reason = $2)',
+      [status, filter.reason ?? null],
+    );
+    return { items, total: count!.n };
+  });
+}
+
+export async function getReview(db: Database, id: string): Promise<ReviewDetail | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const [row] = await db.session((s) =>
+    s.query<ReviewSummary & { explanation: Explanation | string }>(
+      `${SELECT.replace(' from identity_review', ', explanation from identity_review')} where id = $1`,
+      [id],
+    ),
+  );
+  if (!row) return null;
+  const explanation =
+    typeof row.explanation === 'string' ? (JSON.parse(row.explanation) as Explanation) : row.explanation;
+  const [recordId, candidateId] = await db.session(async (s) => [
+    await livePerson(s, row.recordPersonId),
+    await livePerson(s, row.candidatePersonId),
+  ]);
+  return {
+    ...row,
+    explanation,
+    record: recordId === null ? null : await getPerson(db, recordId),
+    candidate: candidateId === null ? null : await getPerson(db, candidateId),
+  };
+}
+
+/**
+ * A reviewer's decision. On an uncertain pair, "same" merges the two persons and "different" keeps them
+ * apart for good (a constraint the model and every merge honour). On a quality sample of an automatic
+ * link, "same" confirms it and "different" undoes it: the records the model placed move to a person of
+ * their own. Either way the decision is kept with who made it, and it is a label for training.
+ */
+export async function decideReview(
+  ctx: AppContext,
+  id: string,
+  decision: 'same' | 'different',
+  by: string,
+  note: string,
+): Promise<IdentityOutcome<ReviewDetail>> {
+  const review = await getReview(ctx.db, id);
+  if (!review) return identityFail('NOT_FOUND', `no identity review ${id}`);
+  if (review.status !== 'open')
+    return identityFail('CONFLICT', `identity review ${id} is already ${review.status}`);
+  const a = review.record?.id;
+  const b = review.candidate?.id;
+  if (!a || !b) return identityFail('CONFLICT', `a person of identity review ${id} no longer exists`);
+  const why = `identity review ${id}${note ? `: ${note}` : ''}`;
+  if (review.reason === 'uncertain' && decision === 'same' && a !== b) {
+    const merged = await mergeByDecision(ctx, a, b, by, why, id);
+    if (!merged.ok) return merged;
+  } else if (review.reason === 'uncertain' && decision === 'different') {
+    const [x, y] = BigInt(a) < BigInt(b) ? [a, b] : [b, a];
+    if (x !== y)
+      await ctx.db.session((s) =>
+        s.query(
+          `insert into linkage_constraint (person_a, person_b, reason, created_by) values ($1, $2, $3, $4)
+           on conflict (person_a, person_b) do nothing`,
+          [x, y, `different: ${why}`, by],
+        ),
+      );
+  } else if (review.reason === 'quality-sample' && decision === 'different') {
+    const moving = review.observationIds.filter((o) => review.record!.observations.some((x) => x.id === o));
+    const split = await splitPerson(ctx, a, moving, by, `the model's link was wrong (${why})`);
+    if (!split.ok) return split;
+  }
+  await ctx.db.session((s) =>
+    s.query(
+      `update identity_review set status = $2, decided_by = $3, decided_at = now(), note = $4 where id = $1 and status = 'open'`,
+      [id, decision, by, note || null],
+    ),
+  );
+  return { ok: true, value: (await getReview(ctx.db, id))! };
+}
+
+/** The measured error rate of the model's automatic links, from the decided quality samples. */
+export async function qualityReport(db: Database): Promise<{
+  sampled: number;
+  open: number;
+  confirmed: number;
+  wrong: number;
+  errorRate: number | null;
+  automaticLinks: number;
+}> {
+  const [r] = await db.session((s) =>
+    s.query<{ sampled: number; open: number; confirmed: number; wrong: number; links: number }>(
+      `select count(*)::int as sampled, count(*) filter (where status = 'open')::int as open,
+              count(*) filter (where status = 'same')::int as confirmed, count(*) filter (where status = 'different')::int as wrong,
+              (select count(*)::int from link_decision where decision = 'linked') as links
+         from identity_review where reason = 'quality-sample'`,
+    ),
+  );
+  const decided = r!.confirmed + r!.wrong;
+  return {
+    sampled: r!.sampled,
+    open: r!.open,
+    confirmed: r!.confirmed,
+    wrong: r!.wrong,
+    errorRate: decided === 0 ? null : r!.wrong / decided,
+    automaticLinks: r!.links,
+  };
+}
