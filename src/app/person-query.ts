@@ -1,5 +1,6 @@
 import type { StoredObservation } from '../core/observation/observation.js';
 import type { Database } from '../store/database.js';
+import type { SqlSession } from '../store/sql-session.js';
 import {
   observationFromRaw,
   RAW_COLUMNS,
@@ -133,7 +134,7 @@ export interface PersonHit {
   readonly birthDate: string | null;
   readonly nationality: string | null;
   readonly document: string | null;
-  readonly matchedOn: 'document' | 'admission-number' | 'name';
+  readonly matchedOn: 'document' | 'admission-number' | 'name' | 'particulars';
 }
 
 /**
@@ -172,28 +173,38 @@ export async function searchPersons(db: Database, query: string, limit = 50): Pr
       }
     }
     if (found.size === 0) return [];
-    // Each person as their latest current record describes them.
-    const latest = await s.query<RawObservationRow & { person_id: string }>(
-      `select distinct on (o.person_id) ${RAW_COLUMNS}, o.person_id::text as person_id
-         from observation o ${RAW_OF_OBSERVATION}
-        where o.person_id = any($1::bigint[]) and not o.superseded
-        order by o.person_id, o.event_date desc, o.id desc`,
-      [[...found.keys()]],
-    );
-    return latest.flatMap((row) => {
-      const o = observationFromRaw(row);
-      if (o === null) return [];
-      const doc = o.person.document;
-      return [
-        {
-          personId: row.person_id,
-          name: [o.person.givenNames, o.person.familyNames].filter(Boolean).join(' '),
-          birthDate: o.person.birthDate,
-          nationality: o.person.nationality,
-          document: doc ? `${doc.issuingCountry} ${doc.number}` : null,
-          matchedOn: found.get(row.person_id)!,
-        },
-      ];
-    });
+    return (await describePersons(s, [...found.keys()])).map((h) => ({
+      ...h,
+      matchedOn: found.get(h.personId)!,
+    }));
+  });
+}
+
+/** Each person as their latest current record describes them, for a list of hits. */
+export async function describePersons(
+  s: SqlSession,
+  personIds: readonly string[],
+): Promise<Omit<PersonHit, 'matchedOn'>[]> {
+  if (personIds.length === 0) return [];
+  const latest = await s.query<RawObservationRow & { person_id: string }>(
+    `select distinct on (o.person_id) ${RAW_COLUMNS}, o.person_id::text as person_id
+       from observation o ${RAW_OF_OBSERVATION}
+      where o.person_id = any($1::bigint[]) and not o.superseded
+      order by o.person_id, o.event_date desc, o.id desc`,
+    [personIds],
+  );
+  return latest.flatMap((row) => {
+    const o = observationFromRaw(row);
+    if (o === null) return [];
+    const doc = o.person.document;
+    return [
+      {
+        personId: row.person_id,
+        name: [o.person.givenNames, o.person.familyNames].filter(Boolean).join(' '),
+        birthDate: o.person.birthDate,
+        nationality: o.person.nationality,
+        document: doc ? `${doc.issuingCountry} ${doc.number}` : null,
+      },
+    ];
   });
 }

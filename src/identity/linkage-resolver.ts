@@ -1,7 +1,7 @@
 import { UnionFind } from '../core/identity/union-find.js';
 import { compareRecords } from '../core/linkage/comparison-vector.js';
 import { explainVector, scoreVector } from '../core/linkage/fellegi-sunter.js';
-import { personBlockKeys, hash53 } from '../core/linkage/person-block-keys.js';
+import { hash53, personBlockKeys, personIndexKeys } from '../core/linkage/person-block-keys.js';
 import { documentRulesOut } from '../core/linkage/person-documents.js';
 import { decodePersonLink, linkRecordOf, type PersonLink } from '../core/linkage/person-link.js';
 import { placeRecord, type CandidateScore, type Placement } from '../core/linkage/place-record.js';
@@ -343,7 +343,7 @@ async function indexPersons(
   );
   const keys = new Set<string>();
   for (const d of descriptors)
-    for (const key of personBlockKeys(decodePersonLink(d.link))) keys.add(`${key}\t${d.person}`);
+    for (const key of personIndexKeys(decodePersonLink(d.link))) keys.add(`${key}\t${d.person}`);
   await session.copyLines('person_block_key', ['key_hash', 'person_id'], [...keys]);
 }
 

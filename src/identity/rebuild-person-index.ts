@@ -1,5 +1,5 @@
 import { exactKeys } from '../core/identity/exact-keys.js';
-import { hash53, personBlockKeys } from '../core/linkage/person-block-keys.js';
+import { hash53, personIndexKeys } from '../core/linkage/person-block-keys.js';
 import { encodePersonLink, personLinkOf } from '../core/linkage/person-link.js';
 import type { PersonDescriptor } from '../core/observation/observation.js';
 import type { SqlSession } from '../store/sql-session.js';
@@ -40,7 +40,7 @@ export async function rebuildPersonIndex(
     [...links].map(([hash, link]) => [personId, hash, link]),
   );
   const blockKeys = new Set<number>();
-  for (const f of facts) for (const k of personBlockKeys(personLinkOf(f.person))) blockKeys.add(k);
+  for (const f of facts) for (const k of personIndexKeys(personLinkOf(f.person))) blockKeys.add(k);
   await s.copyFrom(
     'person_block_key',
     ['key_hash', 'person_id'],

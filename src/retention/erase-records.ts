@@ -1,5 +1,5 @@
 import { recordKeyOf } from '../store/record-key.js';
-import { personBlockKeys } from '../core/linkage/person-block-keys.js';
+import { personIndexKeys } from '../core/linkage/person-block-keys.js';
 import { decodePersonLink } from '../core/linkage/person-link.js';
 import type { SqlSession } from '../store/sql-session.js';
 
@@ -124,7 +124,7 @@ async function eraseLinkage(s: SqlSession, persons: readonly string[]): Promise<
     [persons],
   );
   const keys = new Set<number>();
-  for (const d of descriptors) for (const k of personBlockKeys(decodePersonLink(d.link))) keys.add(k);
+  for (const d of descriptors) for (const k of personIndexKeys(decodePersonLink(d.link))) keys.add(k);
   await s.query(
     'delete from person_block_key where key_hash = any($1::bigint[]) and person_id = any($2::bigint[])',
     [[...keys], persons],

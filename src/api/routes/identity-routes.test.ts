@@ -171,3 +171,15 @@ describe('identity review through the API', () => {
     });
   });
 });
+
+describe('search by particulars through the API', () => {
+  it('ranks by probability, and refuses q with particulars', async () => {
+    const res = await api.get('/api/persons?name=Samplewod%20Cy&birthDate=1979-06-15', 'officer', REVIEW);
+    expect(res.statusCode, res.body).toBe(200);
+    const { hits } = res.json<{ hits: { name: string; probability: number; matchedOn: string }[] }>();
+    expect(hits[0]).toMatchObject({ name: 'Cy Samplewood', matchedOn: 'particulars' });
+    expect(hits[0]!.probability).toBeGreaterThan(0.9);
+    const both = await api.get('/api/persons?q=Samplewood&name=Cy', 'officer', REVIEW);
+    expect(both.statusCode).toBe(400);
+  });
+});

@@ -1,5 +1,9 @@
 import { defaultBlockingRules } from './blocking.js';
+import { metaphone } from './compare-fields.js';
 import { linkRecordOf, PERSON_LINK_FIELDS, type PersonLink } from './person-link.js';
+
+const GIVEN = 0;
+const FAMILY = 1;
 
 /** The store's blocking rules: the file tool's default rules for the person fields the store compares. */
 export const PERSON_BLOCKING_RULES = defaultBlockingRules(PERSON_LINK_FIELDS);
@@ -34,3 +38,27 @@ export function personBlockKeys(link: PersonLink): number[] {
   });
   return keys;
 }
+
+/** The sound (double metaphone, primary code) of each name token: what a name search looks up. */
+export function nameSounds(names: string): string[] {
+  return [...new Set(names.split(' ').flatMap((t) => (t === '' ? [] : [metaphone(t)[0]])))].filter(
+    (c) => c !== '',
+  );
+}
+
+export const nameSoundKey = (sound: string) => hash53(`name\u001f${sound}`);
+
+/**
+ * Keys for finding a person by name alone, in any order: one per sound of each given and family name
+ * token. Resolution never looks these up (its keys hold a birth date or a document); search does.
+ */
+export function personSearchKeys(link: PersonLink): number[] {
+  const names = [link.values[GIVEN], link.values[FAMILY]].filter((v): v is string => !!v).join(' ');
+  return nameSounds(names).map(nameSoundKey);
+}
+
+/** Every key the person index holds for a link: blocking keys and name-search keys. */
+export const personIndexKeys = (link: PersonLink): number[] => [
+  ...personBlockKeys(link),
+  ...personSearchKeys(link),
+];

@@ -11,6 +11,7 @@ const MATCHED_ON: Record<PersonHit['matchedOn'], string> = {
   document: 'Document number',
   'admission-number': 'Admission number',
   name: 'Family name',
+  particulars: 'Name and particulars (fuzzy)',
 };
 
 export function SearchPage() {
