@@ -68,7 +68,7 @@ export async function searchByParticulars(
     if (name !== null) {
       const sounds = nameSounds(name);
       const rows = await s.query<{ person_id: string }>(
-        `select ${live} as person_id from (
+        `select c.person_id::text as person_id from (
            select person_id, count(*) as n from person_block_key where key_hash = any($1::bigint[])
             group by person_id order by n desc limit $2) c`,
         [sounds.map(nameSoundKey), NAME_CANDIDATES],

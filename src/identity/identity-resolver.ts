@@ -9,6 +9,12 @@ export interface ResolutionInput {
    * record the model cannot read is placed by its keys alone.
    */
   readonly personLink?: string | null;
+  /**
+   * The link's blocking and name-search keys (decimal), when the caller computed them already (the import
+   * does, in its reader thread); else the resolver computes them.
+   */
+  readonly blockKeys?: readonly string[];
+  readonly searchKeys?: readonly string[];
   /** The observation the record becomes: the model's decisions and reviews name it. */
   readonly observationId?: string;
 }

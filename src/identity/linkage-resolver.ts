@@ -1,7 +1,7 @@
 import { UnionFind } from '../core/identity/union-find.js';
 import { compareRecords } from '../core/linkage/comparison-vector.js';
 import { explainVector, scoreVector } from '../core/linkage/fellegi-sunter.js';
-import { hash53, personBlockKeys, personIndexKeys } from '../core/linkage/person-block-keys.js';
+import { hash53, personBlockKeys, personSearchKeys } from '../core/linkage/person-block-keys.js';
 import { documentRulesOut } from '../core/linkage/person-documents.js';
 import { decodePersonLink, linkRecordOf, type PersonLink } from '../core/linkage/person-link.js';
 import { placeRecord, type CandidateScore, type Placement } from '../core/linkage/place-record.js';
@@ -14,6 +14,22 @@ import { writePersons } from './write-persons.js';
 export interface LinkageResolverOptions {
   /** Share of the model's automatic links queued for quality review (default 2 %). */
   readonly qualitySampleRate?: number;
+}
+
+/** A record's keys in the person index: blocking keys (resolution looks them up) and name-search keys. */
+interface IndexKeys {
+  readonly block: readonly string[];
+  readonly search: readonly string[];
+}
+
+const NO_KEYS: IndexKeys = { block: [], search: [] };
+
+function indexKeysOf(input: ResolutionInput, link: PersonLink | null): IndexKeys {
+  if (link === null) return NO_KEYS;
+  return {
+    block: input.blockKeys ?? personBlockKeys(link).map(String),
+    search: input.searchKeys ?? personSearchKeys(link).map(String),
+  };
 }
 
 /** The best-scoring pair of records between a record group and a candidate, and its waterfall. */
@@ -46,7 +62,7 @@ const DOCUMENTS_CONFLICT =
 interface OpenGroup {
   readonly group: number;
   readonly links: PersonLink[];
-  readonly keys: Set<number>;
+  readonly keys: Set<string>;
 }
 
 /**
@@ -64,12 +80,14 @@ export function linkageResolver(options: LinkageResolverOptions = {}): IdentityR
       const model = (known = await activeModel(session, known));
       const links = inputs.map((i) => (i.personLink ? decodePersonLink(i.personLink) : null));
       const exact = await groupByExactKeys(session, inputs);
-      const matched = await matchOpenGroups(session, model, exact, links);
+      const keysOf = inputs.map((input, i) => indexKeysOf(input, links[i]!));
+      const matched = await matchOpenGroups(session, model, exact, links, keysOf);
       const persons = await writePersons(session, matched.groups);
       const personIds = Array.from(matched.groups.groupOf, (g) => persons.personOfGroup[g]!);
       await indexPersons(
         session,
         inputs,
+        keysOf,
         personIds,
         new Set(persons.created.map((g) => persons.personOfGroup[g]!)),
       );
@@ -103,6 +121,7 @@ async function matchOpenGroups(
   { model, thresholds }: ActiveModel,
   exact: KeyGroups,
   links: readonly (PersonLink | null)[],
+  keysOf: readonly IndexKeys[],
 ): Promise<Matched> {
   const c = model.comparisons;
   const vector = new Uint8Array(c.fields.length);
@@ -166,11 +185,11 @@ async function matchOpenGroups(
     if (seen.get(k)!.has(line)) return;
     seen.get(k)!.add(line);
     open[k]!.links.push(link);
-    for (const key of personBlockKeys(link)) open[k]!.keys.add(key);
+    for (const key of keysOf[i]!.block) open[k]!.keys.add(key);
   });
 
   // Within the batch: open groups that share a blocking key, strongest pair first.
-  const byKey = new Map<number, number[]>();
+  const byKey = new Map<string, number[]>();
   open.forEach((o, k) => {
     for (const key of o.keys) {
       const list = byKey.get(key);
@@ -215,19 +234,19 @@ async function matchOpenGroups(
     if (list) list.push(k);
     else clusters.set(r, [k]);
   });
-  const allKeys = new Set<number>();
+  const allKeys = new Set<string>();
   for (const o of open) for (const key of o.keys) allKeys.add(key);
   const candidateRows =
     allKeys.size === 0
       ? []
       : await session.query<{ key_hash: string; person_id: string }>(
-          `select distinct k.key_hash::text as key_hash, coalesce(p.merged_into, p.id)::text as person_id
-             from person_block_key k join person p on p.id = k.person_id where k.key_hash = any($1::bigint[])`,
+          // A merge moves the merged person's keys (write-persons.ts): a key names a live person.
+          'select key_hash::text as key_hash, person_id::text as person_id from person_block_key where key_hash = any($1::bigint[])',
           [[...allKeys]],
         );
-  const personsOfKey = new Map<number, string[]>();
+  const personsOfKey = new Map<string, string[]>();
   for (const r of candidateRows) {
-    const key = Number(r.key_hash);
+    const key = r.key_hash;
     const list = personsOfKey.get(key);
     if (list) list.push(r.person_id);
     else personsOfKey.set(key, [r.person_id]);
@@ -315,15 +334,16 @@ async function matchOpenGroups(
 async function indexPersons(
   session: SqlSession,
   inputs: readonly ResolutionInput[],
+  keysOf: readonly IndexKeys[],
   personIds: readonly string[],
   created: ReadonlySet<string>,
 ): Promise<void> {
-  const wanted = new Map<string, { person: string; hash: number; link: string }>();
+  const wanted = new Map<string, { person: string; hash: number; link: string; input: number }>();
   inputs.forEach((input, i) => {
     if (!input.personLink) return;
     const person = personIds[i]!;
     const hash = hash53(input.personLink);
-    wanted.set(`${person}:${hash}`, { person, hash, link: input.personLink });
+    wanted.set(`${person}:${hash}`, { person, hash, link: input.personLink, input: i });
   });
   const onStored = [...wanted.values()].filter((w) => !created.has(w.person));
   if (onStored.length > 0) {
@@ -342,8 +362,11 @@ async function indexPersons(
     descriptors.map((d) => [d.person, d.hash, d.link]),
   );
   const keys = new Set<string>();
-  for (const d of descriptors)
-    for (const key of personIndexKeys(decodePersonLink(d.link))) keys.add(`${key}\t${d.person}`);
+  for (const d of descriptors) {
+    const { block, search } = keysOf[d.input]!;
+    for (const key of block) keys.add(`${key}\t${d.person}`);
+    for (const key of search) keys.add(`${key}\t${d.person}`);
+  }
   await session.copyLines('person_block_key', ['key_hash', 'person_id'], [...keys]);
 }
 

@@ -1,3 +1,5 @@
+import { personIndexKeys } from '../core/linkage/person-block-keys.js';
+import { decodePersonLink } from '../core/linkage/person-link.js';
 import { allocateIds } from '../store/allocate-ids.js';
 import type { SqlSession } from '../store/sql-session.js';
 import type { KeyGroups } from './exact-components.js';
@@ -62,7 +64,24 @@ export async function mergePersons(
     `update person p set merged_into = m.into_id from (${pairs}) m where p.id = m.from_id or p.merged_into = m.from_id`,
     [from, into],
   );
-  // The person index: descriptors move; block keys keep the merged id and are followed through merged_into.
+  // The person index moves too: the keys of a merged person are found from its descriptors.
+  const descriptors = await session.query<{ person_id: string; link: string }>(
+    'select person_id::text as person_id, link from person_descriptor where person_id = any($1::bigint[])',
+    [from],
+  );
+  const intoOf = new Map(merges.map((m) => [m.from, m.into]));
+  const moved = new Map<string, [string, string, string]>();
+  for (const d of descriptors)
+    for (const key of personIndexKeys(decodePersonLink(d.link)))
+      moved.set(`${key}:${d.person_id}`, [String(key), d.person_id, intoOf.get(d.person_id)!]);
+  const keyMoves = [...moved.values()];
+  if (keyMoves.length > 0)
+    await session.query(
+      `update person_block_key k set person_id = m.into_id
+         from unnest($1::bigint[], $2::bigint[], $3::bigint[]) as m(key_hash, from_id, into_id)
+        where k.key_hash = m.key_hash and k.person_id = m.from_id`,
+      [keyMoves.map((m) => m[0]), keyMoves.map((m) => m[1]), keyMoves.map((m) => m[2])],
+    );
   await session.query(
     `insert into person_descriptor (person_id, descriptor_hash, link)
      select m.into_id, d.descriptor_hash, d.link from person_descriptor d join (${pairs}) m on d.person_id = m.from_id

@@ -250,6 +250,8 @@ async function writeUnit(
     accepted.map((row, k) => ({
       keys: batch.keys[row]!,
       personLink: batch.personLink[row] || null,
+      blockKeys: splitKeys(batch.blockKeys[row]!),
+      searchKeys: splitKeys(batch.searchKeys[row]!),
       observationId: newIds[k]!,
     })),
   );
@@ -275,3 +277,5 @@ async function writeUnit(
     affected,
   };
 }
+
+const splitKeys = (keys: string): string[] => (keys === '' ? [] : keys.split(','));

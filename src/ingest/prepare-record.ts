@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { exactKeys } from '../core/identity/exact-keys.js';
+import { personBlockKeys, personSearchKeys } from '../core/linkage/person-block-keys.js';
 import { encodePersonLink, personLinkOf } from '../core/linkage/person-link.js';
 import { FLAT_COLUMNS, type FlatRecord } from '../core/observation/flat-columns.js';
 import type { Observation } from '../core/observation/observation.js';
@@ -30,6 +31,9 @@ export interface PreparedBatch {
   readonly keys: (readonly string[])[];
   /** The person as the linkage model compares it (core/linkage/person-link.ts, encoded); '' for an invalid record. */
   readonly personLink: string[];
+  /** Its blocking and name-search keys (core/linkage/person-block-keys.ts), comma-separated; '' for none. */
+  readonly blockKeys: string[];
+  readonly searchKeys: string[];
   /** COPY text of raw_record's (source_record_id, record_key, content_hash, line, content). */
   readonly rawCopy: string[];
   /** COPY text of observation's (kind, event_date, channel, facts); '' for an invalid record. */
@@ -60,6 +64,8 @@ export function emptyBatch(): PreparedBatch {
     errors: [],
     keys: [],
     personLink: [],
+    blockKeys: [],
+    searchKeys: [],
     rawCopy: [],
     observationCopy: [],
     bytesRead: 0,
@@ -75,6 +81,8 @@ export function prepareInto(batch: PreparedBatch, rec: IncomingRecord): void {
   let errors: readonly FieldError[] | null = null;
   let keys: readonly string[] = [];
   let personLink = '';
+  let blockKeys = '';
+  let searchKeys = '';
   let observationCopy = '';
   if (rec.fields === null) {
     errors = [rec.readError ?? { field: '*', reason: 'unreadable' }];
@@ -84,7 +92,11 @@ export function prepareInto(batch: PreparedBatch, rec: IncomingRecord): void {
     else {
       const o = r.value as Observation;
       keys = exactKeys(o.person, o.admissionNumber);
-      personLink = encodePersonLink(personLinkOf(o.person));
+      const link = personLinkOf(o.person);
+      personLink = encodePersonLink(link);
+      // Computed here, in the reader's thread: the writer only looks them up and stores them.
+      blockKeys = personBlockKeys(link).join(',');
+      searchKeys = personSearchKeys(link).join(',');
       const channel = o.kind === 'Departure' ? copyField(o.channel) : '\\N';
       observationCopy = `${o.kind}\t${o.date}\t${channel}\t${copyField(toStayFacts(o))}`;
     }
@@ -98,6 +110,8 @@ export function prepareInto(batch: PreparedBatch, rec: IncomingRecord): void {
   batch.errors.push(errors);
   batch.keys.push(keys);
   batch.personLink.push(personLink);
+  batch.blockKeys.push(blockKeys);
+  batch.searchKeys.push(searchKeys);
   batch.rawCopy.push(
     `${copyField(sourceRecordId)}\t${recordKey}\t${contentHash}\t${copyField(rec.line)}\t${copyField(rec.content)}`,
   );

@@ -114,6 +114,14 @@ describe('identity review through the API', () => {
       s.query<{ n: number }>('select count(*)::int as n from stay where person_id = $1', [survivor]),
     );
     expect(stays!.n).toBe(2);
+    // The person index moved with the merge: no key or descriptor names the merged person.
+    const [left] = await api.db.session((s) =>
+      s.query<{ keys: number; descriptors: number }>(
+        `select (select count(*)::int from person_block_key k join person p on p.id = k.person_id where p.merged_into is not null) as keys,
+                (select count(*)::int from person_descriptor d join person p on p.id = d.person_id where p.merged_into is not null) as descriptors`,
+      ),
+    );
+    expect(left).toEqual({ keys: 0, descriptors: 0 });
     const again = await post(`/api/identity/reviews/${reviewId}/decision`, 'officer', {
       decision: 'different',
     });

@@ -25,8 +25,9 @@ create table person_descriptor (
   primary key (person_id, descriptor_hash)
 );
 
--- Blocking keys (hash53 of rule and key) -> person: a new record's candidates. Rows of a merged person
--- keep its id; lookups follow person.merged_into.
+-- Blocking keys (hash53 of rule and key) -> person: a new record's candidates; and name-sound keys for
+-- search. A merge moves a person's keys, so a key always names a live person. (An index of both columns
+-- would spare the lookups the table, but measured, it costs the bulk load more than it saves them.)
 create table person_block_key (
   key_hash bigint not null,
   person_id bigint not null
