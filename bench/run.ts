@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the spine's figures on real PostgreSQL (production schema and indexes, synchronous
  * commit), each beside a baseline measured in the same run, then the linkage engine on generated person
- * records. Nothing here is asserted: timings never go in tests. Settings: BENCH_OBSERVATIONS (default
- * 2,000,000 in two halves), BENCH_LINK_RECORDS (default 1,000,000), BENCH_DATABASE_URL.
+ * records and new records streamed against a million stored persons. Nothing here is asserted: timings
+ * never go in tests. Settings: BENCH_OBSERVATIONS (default 2,000,000 in two halves), BENCH_LINK_RECORDS
+ * (default 1,000,000), BENCH_STREAM_PERSONS (default 1,000,000), BENCH_DATABASE_URL.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
@@ -15,17 +16,19 @@ import type { AppContext } from '../src/app/app-context.js';
 import { importFeedFiles } from '../src/app/import-feed.js';
 import { FLAT_COLUMNS } from '../src/core/observation/flat-columns.js';
 import { writeFeeds } from '../src/generate/write-feeds.js';
-import { exactResolver } from '../src/identity/exact-resolver.js';
+import { linkageResolver } from '../src/identity/linkage-resolver.js';
 import { loadRulePack } from '../src/stays/load-rule-pack.js';
 import { recomputeAllStays } from '../src/stays/recompute-all-stays.js';
 import { createScratchDatabase } from '../test/integration/scratch-database.js';
 import { auditCostOfPersonRead, auditVerifyFigure } from './audit-bench.js';
 import { linkageFigures } from './linkage-bench.js';
+import { streamingLinkageFigure } from './linkage-store-bench.js';
 import { splitByDate } from './split-by-date.js';
 
 const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET = Number(process.env['BENCH_OBSERVATIONS'] ?? 2_000_000);
 const LINK_RECORDS = Number(process.env['BENCH_LINK_RECORDS'] ?? 1_000_000);
+const STREAM_PERSONS = Number(process.env['BENCH_STREAM_PERSONS'] ?? 1_000_000);
 const FEEDS = ['admissions.csv', 'departures.csv', 'status-changes.csv'];
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -138,7 +141,7 @@ async function main() {
     const url = scratch.url;
     const ctx: AppContext = {
       db,
-      resolver: exactResolver,
+      resolver: linkageResolver(),
       pack: loadRulePack('us'),
       asOf: () => '2026-11-01',
     };
@@ -179,6 +182,14 @@ async function main() {
     }
     console.log('');
     await linkageFigures(LINK_RECORDS);
+    const streamScratch = createScratchDatabase('imos_bench_stream', ADMIN_URL);
+    const streamDb = await streamScratch.open();
+    try {
+      await streamingLinkageFigure(streamDb, STREAM_PERSONS);
+    } finally {
+      await streamDb.close();
+      await streamScratch.drop();
+    }
   } finally {
     clearInterval(sampler);
     rmSync(work, { recursive: true, force: true });
