@@ -1,6 +1,7 @@
 import type { Observation } from '../core/observation/observation.js';
 import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
-import { personLinkOf, type PersonLink } from '../core/linkage/person-link.js';
+import { comparisonsOf } from '../core/linkage/comparison-vector.js';
+import { PERSON_LINK_FIELDS, personLinkOf, type PersonLink } from '../core/linkage/person-link.js';
 import { generatePopulation } from '../generate/generate-population.js';
 import type { GenerateOptions } from '../generate/generated-item.js';
 import { installModel, type ModelRelease } from '../identity/active-model.js';
@@ -41,16 +42,39 @@ export async function storedPersonLinks(db: Database, sample: number): Promise<P
   return links;
 }
 
-/** Trains a model on a sample of the store's records and makes it the active one. */
+/**
+ * Reviewers' decisions as labelled comparison vectors: each review keeps the level of every field
+ * (its waterfall), which is the pair's comparison vector.
+ */
+export async function reviewLabels(db: Database): Promise<{ vector: Uint8Array; same: boolean }[]> {
+  const rows = await db.session((s) =>
+    s.query<{ status: string; levels: string[] }>(
+      `select status, array(select f->>'level' from jsonb_array_elements(explanation->'fields') f) as levels
+         from identity_review where status in ('same', 'different')`,
+    ),
+  );
+  const c = comparisonsOf(PERSON_LINK_FIELDS);
+  return rows.flatMap((r) => {
+    const vector = r.levels.map((label, f) => c.levels[f]?.indexOf(label) ?? -1);
+    if (vector.length !== c.fields.length || vector.some((l) => l < 0)) return [];
+    return [{ vector: Uint8Array.from(vector), same: r.status === 'same' }];
+  });
+}
+
+/** Trains a model on a sample of the store's records and reviewers' decisions, and makes it the active one. */
 export async function trainFromStore(
   db: Database,
   sample: number,
-): Promise<ModelRelease & { id: string; records: number; candidatePairs: number; iterations: number }> {
+): Promise<
+  ModelRelease & { id: string; records: number; labels: number; candidatePairs: number; iterations: number }
+> {
   const links = await storedPersonLinks(db, sample);
+  const labelled = await reviewLabels(db);
   const release = trainPersonModel(
     links,
-    `${links.length.toLocaleString('en-US')} records sampled from the store on ${new Date().toISOString().slice(0, 10)}`,
+    `${links.length.toLocaleString('en-US')} records sampled from the store and ${labelled.length.toLocaleString('en-US')} reviewers' decisions, on ${new Date().toISOString().slice(0, 10)}`,
+    { labelled },
   );
   const id = await db.transaction((s) => installModel(s, release));
-  return { ...release, id, records: links.length };
+  return { ...release, id, records: links.length, labels: labelled.length };
 }

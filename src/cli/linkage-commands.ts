@@ -53,7 +53,7 @@ export function linkageCommands(program: Command, withContext: WithContext): voi
       await withContext(async (ctx) => {
         const r = await trainFromStore(ctx.db, sample);
         console.log(
-          `model ${r.id} trained on ${r.records.toLocaleString('en-US')} records (${r.candidatePairs.toLocaleString('en-US')} candidate pairs, EM ${r.iterations} iterations) and active; records placed from now on use it`,
+          `model ${r.id} trained on ${r.records.toLocaleString('en-US')} records and ${r.labels.toLocaleString('en-US')} reviewers' decisions (${r.candidatePairs.toLocaleString('en-US')} candidate pairs, EM ${r.iterations} iterations) and active; records placed from now on use it`,
         );
       });
     });

@@ -20,7 +20,10 @@ export class TrainingInputError extends Error {
 export function trainPersonModel(
   links: readonly PersonLink[],
   trainedOn: string,
-  options: { seed?: number } = {},
+  options: {
+    seed?: number;
+    labelled?: readonly { readonly vector: Uint8Array; readonly same: boolean }[];
+  } = {},
 ): ModelRelease & { readonly candidatePairs: number; readonly iterations: number } {
   const n = links.length;
   if (n < 1000)
@@ -39,6 +42,7 @@ export function trainPersonModel(
     allPairs: (n * (n - 1)) / 2,
     uSamples: 300_000,
     seed: options.seed ?? 1,
+    ...(options.labelled ? { labelled: options.labelled } : {}),
     samplePair: (random) => {
       const i = Math.floor(random() * n);
       return [i, (i + 1 + Math.floor(random() * (n - 1))) % n];

@@ -28,4 +28,25 @@ describe('expectation maximisation', () => {
     for (const m of em.m) expect(m[1]).toBeGreaterThan(0.93);
     for (const m of em.m) expect(m[1]).toBeLessThan(0.97);
   });
+
+  it('counts a reviewer\'s "same" as a match in every iteration', () => {
+    const c = comparisonsOf([
+      { name: 'a', kind: 'code' },
+      { name: 'b', kind: 'code' },
+    ]);
+    // Unlabelled, matches agree on both fields; reviewers decided that 50 pairs agreeing on a only were one person.
+    const patterns = [
+      { vector: Uint8Array.from([1, 1]), count: 1_000 },
+      { vector: Uint8Array.from([2, 2]), count: 100_000 },
+      { vector: Uint8Array.from([2, 1]), count: 1_000 },
+    ];
+    const u = [
+      [0, 0.01, 0.99],
+      [0, 0.01, 0.99],
+    ];
+    const without = estimateM(c, patterns, u);
+    const labelled = Array.from({ length: 50 }, () => ({ vector: Uint8Array.from([1, 2]), same: true }));
+    const withLabels = estimateM(c, patterns, u, { labelled });
+    expect(withLabels.m[1]![2]!).toBeGreaterThan(without.m[1]![2]! + 0.02);
+  });
 });

@@ -98,6 +98,11 @@ export function estimateM(
     initialLambda?: number;
     /** The pairs λ is a share of, when the patterns are only some of them (the rest taken as non-matches). */
     allPairs?: number;
+    /**
+     * Pairs a person decided (identity review): a "same" pair counts as a match in every iteration, a
+     * "different" pair as none, instead of EM's guess. They do not move λ (they are not a sample).
+     */
+    labelled?: readonly { readonly vector: Uint8Array; readonly same: boolean }[];
   } = {},
 ): EmResult {
   const list = [...patterns];
@@ -121,6 +126,8 @@ export function estimateM(
       matches += weight;
       for (let f = 0; f < vector.length; f++) counts[f]![vector[f]!]! += weight;
     }
+    for (const { vector, same } of options.labelled ?? [])
+      if (same) for (let f = 0; f < vector.length; f++) counts[f]![vector[f]!]! += 1;
     const next = counts.map((levelCounts) => normalise(levelCounts, 1e-3));
     const nextLambda = Math.min(Math.max(matches / total, 1e-9), 1 - 1e-9);
     let change = Math.abs(nextLambda - lambda);
@@ -163,6 +170,8 @@ export interface TrainingOptions {
   readonly seed?: number;
   /** Draws a random pair of records that could be linked (any two, or one from each file). */
   readonly samplePair: (random: () => number) => [number, number];
+  /** Reviewers' decisions as comparison vectors (see estimateM). */
+  readonly labelled?: readonly { readonly vector: Uint8Array; readonly same: boolean }[];
 }
 
 /**
@@ -184,6 +193,7 @@ export function trainModel(
   const em = estimateM(c, vectorPatterns(c, records, candidates).values(), u, {
     allPairs,
     initialLambda: (0.5 * candidates.left.length) / allPairs,
+    ...(options.labelled ? { labelled: options.labelled } : {}),
   });
   return {
     comparisons: c,
