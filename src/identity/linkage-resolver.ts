@@ -457,7 +457,8 @@ async function writeDecisions(
   });
   for (const r of matched.batchReviews) {
     const members = inputsOfGroup.get(r.b) ?? [];
-    if (members.length === 0) continue;
+    // Both may have been linked to one stored person since: nothing left to decide.
+    if (members.length === 0 || personOfGroup[r.a] === personOfGroup[r.b]) continue;
     review(members, 'uncertain', personOfGroup[r.b]!, personOfGroup[r.a]!, r.match);
   }
   await session.copyFrom(
