@@ -15,6 +15,14 @@ import type { FieldError } from '../../src/core/result/result.js';
 import type { AccountView, ACCOUNT_RULES } from '../../src/access/user-admin.js';
 import type { AuditVerification } from '../../src/audit/verify-audit.js';
 import type { ChainedAuditRecord } from '../../src/core/audit/audit-chain.js';
+import type {
+  qualityReport,
+  ReviewDetail,
+  ReviewReason,
+  ReviewStatus,
+  ReviewSummary,
+} from '../../src/app/identity-review.js';
+import type { Explanation } from '../../src/identity/linkage-resolver.js';
 
 export type {
   DisputeSubmission,
@@ -30,6 +38,11 @@ export type {
   ReportCell,
   ReportGrouping,
   FieldError,
+  ReviewDetail,
+  ReviewReason,
+  ReviewStatus,
+  ReviewSummary,
+  Explanation,
 };
 export type OverstayRow = OverstayReportResult['total'];
 export type PersonStay = PersonView['stays'][number];
@@ -154,7 +167,10 @@ export const api = {
     ),
 
   searchPersons: (q: string, signal: AbortSignal) =>
-    request<{ hits: PersonHit[] }>('GET', withQuery('/api/persons', { q }), { signal }),
+    request<{ hits: SearchHit[] }>('GET', withQuery('/api/persons', { q }), { signal }),
+  /** Search by particulars: name fuzzy and in any order, birth date, document; ranked by the model's probability. */
+  searchByParticulars: (p: Particulars, signal: AbortSignal) =>
+    request<{ hits: SearchHit[] }>('GET', withQuery('/api/persons', { ...p }), { signal }),
   /** A person; an officer opening one outside their office gives a written reason (break-glass). */
   person: (id: string, signal: AbortSignal, breakGlassReason?: string) =>
     request<PersonView>('GET', `/api/persons/${encodeURIComponent(id)}`, {
@@ -238,6 +254,44 @@ export const api = {
     return res.blob();
   },
 
+  /** Identity review (record linkage): the queue, one pair with its waterfall, the decision. */
+  identityReviews: (
+    q: { status?: ReviewStatus; reason?: ReviewReason; limit?: number },
+    signal: AbortSignal,
+  ) =>
+    request<{ items: ReviewSummary[]; total: number }>('GET', withQuery('/api/identity/reviews', { ...q }), {
+      signal,
+    }),
+  identityReview: (id: string, signal: AbortSignal) =>
+    request<ReviewDetail>('GET', `/api/identity/reviews/${encodeURIComponent(id)}`, { signal }),
+  decideIdentityReview: (id: string, decision: 'same' | 'different', note: string) =>
+    request<ReviewDetail>('POST', `/api/identity/reviews/${encodeURIComponent(id)}/decision`, {
+      body: { decision, ...(note.trim() ? { note: note.trim() } : {}) },
+    }),
+  /** The measured error rate of the model's automatic links (a figure: no purpose needed). */
+  identityQuality: (signal: AbortSignal) =>
+    request<LinkageQuality>('GET', '/api/identity/quality', { signal }),
+  /** Supervisors: join two persons (into the older one); split some observations off to a new person. */
+  mergePerson: (id: string, into: string, reason: string) =>
+    request<{ survivor: string; merged: string }>('POST', `/api/persons/${encodeURIComponent(id)}/merge`, {
+      body: { into, reason },
+    }),
+  splitPerson: (id: string, observationIds: readonly string[], reason: string) =>
+    request<{ personId: string; newPersonId: string }>(
+      'POST',
+      `/api/persons/${encodeURIComponent(id)}/split`,
+      {
+        body: { observationIds, reason },
+      },
+    ),
+  /** Officers and supervisors: record that they verified the person's identity, and how. */
+  markIdentityVerified: (id: string, how: string) =>
+    request<{ personId: string; by: string; how: string; at: string }>(
+      'POST',
+      `/api/persons/${encodeURIComponent(id)}/identity-verified`,
+      { body: { how } },
+    ),
+
   /** User admin (admin): staff accounts; a TOTP secret comes back once, in the answer that made it. */
   users: (signal: AbortSignal) => request<UsersAnswer>('GET', '/api/users', { signal }),
   createUser: (u: { username: string; password: string; role: string; office: string | null }) =>
@@ -252,6 +306,18 @@ export const api = {
   resetUserTotp: (id: string) =>
     request<AccountChangeAnswer>('POST', `/api/users/${encodeURIComponent(id)}/totp`),
 };
+
+/** A search hit; the probability is the model's, for a search by particulars (null for the exact search). */
+export type SearchHit = PersonHit & { readonly probability: number | null };
+
+export interface Particulars {
+  name?: string | undefined;
+  birthDate?: string | undefined;
+  document?: string | undefined;
+}
+
+/** The quality of the model's automatic links, from the decided quality samples. */
+export type LinkageQuality = Awaited<ReturnType<typeof qualityReport>>;
 
 export interface ReportQuery {
   from?: string;

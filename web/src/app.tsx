@@ -6,6 +6,7 @@ import { UsersPage } from './pages/users-page.js';
 import { ErrorMessage, Loading } from './components/status.js';
 import { DisputePage, DisputeStatusPage } from './pages/dispute-pages.js';
 import { DrillDownPage } from './pages/drill-down-page.js';
+import { IdentityReviewPage, IdentityReviewQueuePage } from './pages/identity-review-pages.js';
 import { DisputeWorkPage, RedressQueuePage } from './pages/redress-pages.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { PersonPage } from './pages/person-page.js';
@@ -107,6 +108,9 @@ function Routes() {
   const dispute = matchPath('/redress/:id', pathname);
   if (dispute) return <DisputeWorkPage id={dispute['id']!} />;
   // <- redress queue
+  if (matchPath('/identity/reviews', pathname)) return <IdentityReviewQueuePage />;
+  const review = matchPath('/identity/reviews/:id', pathname);
+  if (review) return <IdentityReviewPage id={review['id']!} />;
   return (
     <div className="status error" role="alert" data-testid="not-found">
       <strong>No such page.</strong> {pathname} is not a page of ImmigrationOS.

@@ -52,3 +52,25 @@ export const CHANNEL_LABELS: Record<string, string> = {
   'self-report': 'Self-reported',
   removal: 'Removal',
 };
+
+/** A probability as a percentage, with the digits it takes to tell it from 0 % or 100 %. */
+export function formatProbability(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  const pct = p * 100;
+  if (pct >= 99.95) {
+    const s = pct.toFixed(4);
+    return s === '100.0000' ? '> 99.9999%' : `${s}%`;
+  }
+  if (pct < 0.05) {
+    const s = pct.toFixed(4);
+    return s === '0.0000' ? '< 0.0001%' : `${s}%`;
+  }
+  return `${pct.toFixed(1)}%`;
+}
+
+/** A match weight in bits, always signed (− is a true minus sign). */
+export const formatBits = (w: number): string => `${w < 0 ? '−' : '+'}${Math.abs(w).toFixed(2)}`;
+
+/** An ISO timestamp as "YYYY-MM-DD HH:MM UTC". */
+export const formatInstant = (iso: string): string =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;

@@ -17,6 +17,12 @@ export const OFFER = {
   // Auditors: every audit view; supervisors: the break-glass review; admins: the chain status.
   audit: ['auditor', 'supervisor', 'admin'],
   users: ['admin'],
+  // Identity review (record linkage): case workers work the queue and mark identities verified;
+  // merging and splitting persons by hand is a supervisor's; the model's error rate is a figure.
+  identityReview: ['officer', 'supervisor'],
+  linkageQuality: ['analyst', 'supervisor', 'auditor', 'admin'],
+  identityVerify: ['officer', 'supervisor'],
+  mergeSplit: ['supervisor'],
 } as const satisfies Record<string, readonly string[]>;
 
 export function offered(user: User | null, what: keyof typeof OFFER): boolean {

@@ -36,6 +36,15 @@ export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
           </Link>
         ) : null}
         {/* <- redress queue link */}
+        {offered(user, 'identityReview') || offered(user, 'linkageQuality') ? (
+          <Link
+            to="/identity/reviews"
+            aria-current={pathname.startsWith('/identity/') ? 'page' : undefined}
+            data-testid="nav-identity"
+          >
+            {offered(user, 'identityReview') ? 'Identity review' : 'Linkage quality'}
+          </Link>
+        ) : null}
         {offered(user, 'quarantine') ? (
           <Link to="/quarantine" aria-current={current('/quarantine')} data-testid="nav-quarantine">
             Quarantine
@@ -82,6 +91,9 @@ function SearchBox() {
       <button type="submit" data-testid="search-submit">
         Search
       </button>
+      <Link to="/search" className="search-more" data-testid="search-advanced-link">
+        More options
+      </Link>
     </form>
   );
 }

@@ -49,3 +49,35 @@ export function ErrorMessage({ error, retry }: { error: HttpError; retry?: () =>
     </div>
   );
 }
+
+/**
+ * A refused or failed action (a form's answer), said as a plain sentence under the form: 403 is what the
+ * role may not do, 409 is why it cannot be done now, in the server's words.
+ */
+export function ActionError({ error, testId }: { error: HttpError; testId: string }) {
+  const user = useUser();
+  const forbidden = error.status === 403;
+  let text: string;
+  if (forbidden && error.code !== 'CSRF_FAILED' && error.code !== 'OUTSIDE_OFFICE')
+    text = `Not allowed. Your role${user ? ` (${user.role})` : ''} may not do this.`;
+  else if (error.status === 409) text = `Not done: ${sentence(error.message)}`;
+  else if (error.code === 'PURPOSE_REQUIRED')
+    text = `Choose a purpose of use first (at the top of the page): ${sentence(error.message)}`;
+  else if (error.status === 400) text = `Not accepted: ${sentence(error.message)}`;
+  else if (error.status === 404) text = `Not found: ${sentence(error.message)}`;
+  else text = sentence(error.message);
+  return (
+    <p
+      className={forbidden ? 'status forbidden' : 'status error'}
+      role="alert"
+      data-testid={testId}
+      data-status={error.status}
+      data-code={error.code}
+    >
+      {text}
+    </p>
+  );
+}
+
+/** A server message as the end of a sentence: with a full stop. */
+const sentence = (message: string) => (/[.!?]$/.test(message.trim()) ? message.trim() : `${message.trim()}.`);

@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type PersonStay, type PersonView, type TimelineEntry } from '../api.js';
+import { api, HttpError, type PersonStay, type PersonView, type TimelineEntry } from '../api.js';
 import { countryLabel } from '../country-names.js';
 import { OutcomeBadge } from '../components/outcome-badge.js';
-import { ErrorMessage, Loading } from '../components/status.js';
-import { CHANNEL_LABELS, formatCount } from '../format.js';
+import { ActionError, ErrorMessage, Loading } from '../components/status.js';
+import { CHANNEL_LABELS, formatCount, formatInstant } from '../format.js';
 import { Link, useLocation } from '../router.js';
+import { offered, useUser } from '../session.js';
 import { useApi } from '../use-api.js';
 
 /** One person: identity as recorded, every fact with its source, and each stay with the rule that decided it. */
@@ -45,12 +46,26 @@ export function PersonPage({ id }: { id: string }) {
           Opened outside your office for the reason you gave; the access is recorded for review.
         </p>
       ) : null}
-      {person.status === 'ok' ? <Person person={person.data} focusStay={focusStay} /> : null}
+      {person.status === 'ok' ? (
+        <Person key={person.data.id} person={person.data} focusStay={focusStay} reload={person.reload} />
+      ) : null}
     </>
   );
 }
 
-function Person({ person, focusStay }: { person: PersonView; focusStay: string | null }) {
+function Person({
+  person,
+  focusStay,
+  reload,
+}: {
+  person: PersonView;
+  focusStay: string | null;
+  reload: () => void;
+}) {
+  const user = useUser();
+  // Splitting: the current observations chosen to move to a new person (null: not splitting).
+  const [splitting, setSplitting] = useState<ReadonlySet<string> | null>(null);
+  const canCorrectLinks = offered(user, 'mergeSplit') && !person.mergedInto;
   return (
     <div data-testid="person-page" data-person-id={person.id}>
       {person.mergedInto ? (
@@ -59,7 +74,10 @@ function Person({ person, focusStay }: { person: PersonView; focusStay: string |
           <Link to={`/persons/${person.mergedInto}`}>person {person.mergedInto}</Link>.
         </p>
       ) : null}
-      <Identity person={person} />
+      <Identity person={person} reload={reload} />
+      {canCorrectLinks ? (
+        <LinkageTools person={person} splitting={splitting} setSplitting={setSplitting} reload={reload} />
+      ) : null}
       <section aria-labelledby="stays-heading">
         <h2 id="stays-heading">Stays</h2>
         {person.stays.length === 0 ? <p>No stay: no admission is recorded for this person.</p> : null}
@@ -67,7 +85,21 @@ function Person({ person, focusStay }: { person: PersonView; focusStay: string |
           <Stay key={s.admissionId} stay={s} n={i + 1} focused={s.admissionId === focusStay} />
         ))}
       </section>
-      <Timeline observations={person.observations} />
+      <Timeline
+        observations={person.observations}
+        selection={
+          splitting
+            ? {
+                selected: splitting,
+                toggle: (id) => {
+                  const next = new Set(splitting);
+                  if (!next.delete(id)) next.add(id);
+                  setSplitting(next);
+                },
+              }
+            : null
+        }
+      />
       {person.unmatchedDepartureIds.length > 0 ? (
         <section aria-labelledby="unmatched-heading" data-testid="unmatched-departures">
           <h2 id="unmatched-heading">Departures that match no admission</h2>
@@ -86,7 +118,8 @@ function Person({ person, focusStay }: { person: PersonView; focusStay: string |
   );
 }
 
-function Identity({ person }: { person: PersonView }) {
+function Identity({ person, reload }: { person: PersonView; reload: () => void }) {
+  const user = useUser();
   const list = (xs: readonly string[], render: (x: string) => string = (x) => x) =>
     xs.length === 0 ? <span className="muted">not recorded</span> : xs.map(render).join('; ');
   return (
@@ -104,8 +137,294 @@ function Identity({ person }: { person: PersonView }) {
         <dd data-testid="identity-documents">{list(person.documents)}</dd>
         <dt>Nationalities</dt>
         <dd data-testid="identity-nationalities">{list(person.nationalities, countryLabel)}</dd>
+        <dt>Identity verified</dt>
+        <dd>
+          {person.identityVerified ? (
+            <span data-testid="identity-verified" data-by={person.identityVerified.by}>
+              <span className="badge badge-good">Verified</span> by {person.identityVerified.by} on{' '}
+              {formatInstant(person.identityVerified.at)}: {person.identityVerified.how}
+            </span>
+          ) : (
+            <span className="muted" data-testid="identity-not-verified">
+              not verified by a person
+            </span>
+          )}
+        </dd>
       </dl>
+      {!person.identityVerified && !person.mergedInto && offered(user, 'identityVerify') ? (
+        <VerifyIdentityForm personId={person.id} onDone={reload} />
+      ) : null}
     </section>
+  );
+}
+
+/** Officers and supervisors record that they verified who the person is, and how; a merge or split clears it. */
+function VerifyIdentityForm({ personId, onDone }: { personId: string; onDone: () => void }) {
+  const [how, setHow] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<HttpError | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    api.markIdentityVerified(personId, how.trim()).then(
+      () => {
+        setBusy(false);
+        setHow('');
+        onDone();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(asHttpError(err));
+      },
+    );
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} data-testid="identity-verify-form">
+      <label htmlFor="identity-verify-how">
+        Verified who this is? Say how (e.g. passport inspected in person):
+      </label>
+      <input
+        id="identity-verify-how"
+        data-testid="identity-verify-how"
+        value={how}
+        minLength={3}
+        maxLength={300}
+        required
+        onChange={(e) => setHow(e.target.value)}
+      />
+      <button type="submit" data-testid="identity-verify-submit" disabled={busy || how.trim().length < 3}>
+        Mark identity verified
+      </button>
+      {error ? <ActionError error={error} testId="identity-verify-error" /> : null}
+    </form>
+  );
+}
+
+const asHttpError = (err: unknown): HttpError =>
+  err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err));
+
+/**
+ * Supervisors correct the linkage by hand: merge this person into another (both into the older one), or
+ * split some of its current records off to a new person, kept apart from this one for good.
+ */
+function LinkageTools({
+  person,
+  splitting,
+  setSplitting,
+  reload,
+}: {
+  person: PersonView;
+  splitting: ReadonlySet<string> | null;
+  setSplitting: (s: ReadonlySet<string> | null) => void;
+  reload: () => void;
+}) {
+  const [done, setDone] = useState<
+    { kind: 'split'; newPersonId: string } | { kind: 'merge'; survivor: string; merged: string } | null
+  >(null);
+  return (
+    <section aria-labelledby="linkage-heading" data-testid="linkage-tools">
+      <h2 id="linkage-heading">Correct the linkage</h2>
+      <p className="hint">
+        When the records here are not all one person, split some off; when another person record is this
+        person too, merge them. Both are recorded with your reason, and the stays are recomputed.
+      </p>
+      {done?.kind === 'split' ? (
+        <p className="status ok" role="status" data-testid="split-done">
+          Split: the records moved to{' '}
+          <Link to={`/persons/${done.newPersonId}`} data-testid="split-new-person-link">
+            person {done.newPersonId}
+          </Link>
+          , kept apart from this person for good.
+        </p>
+      ) : null}
+      {done?.kind === 'merge' ? (
+        <p className="status ok" role="status" data-testid="merge-done">
+          Merged: person {done.merged} into{' '}
+          <Link to={`/persons/${done.survivor}`} data-testid="merge-survivor-link">
+            person {done.survivor}
+          </Link>
+          .
+        </p>
+      ) : null}
+      <div className="linkage-tools">
+        <SplitForm
+          person={person}
+          splitting={splitting}
+          setSplitting={setSplitting}
+          onDone={(newPersonId) => {
+            setDone({ kind: 'split', newPersonId });
+            setSplitting(null);
+            reload();
+          }}
+        />
+        <MergeForm
+          personId={person.id}
+          onDone={(survivor, merged) => {
+            setDone({ kind: 'merge', survivor, merged });
+            reload();
+          }}
+        />
+      </div>
+    </section>
+  );
+}
+
+function SplitForm({
+  person,
+  splitting,
+  setSplitting,
+  onDone,
+}: {
+  person: PersonView;
+  splitting: ReadonlySet<string> | null;
+  setSplitting: (s: ReadonlySet<string> | null) => void;
+  onDone: (newPersonId: string) => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<HttpError | null>(null);
+  const current = person.observations.filter((o) => !o.superseded).length;
+  if (!splitting)
+    return (
+      <div className="tool">
+        <h3>Split</h3>
+        <button
+          type="button"
+          data-testid="split-start"
+          disabled={current < 2}
+          onClick={() => {
+            setError(null);
+            setSplitting(new Set());
+          }}
+        >
+          Split this person…
+        </button>
+        {current < 2 ? <p className="hint">One current record: nothing to split.</p> : null}
+      </div>
+    );
+  const chosen = splitting.size;
+  const all = chosen >= current;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    api.splitPerson(person.id, [...splitting], reason.trim()).then(
+      (r) => {
+        setBusy(false);
+        setReason('');
+        onDone(r.newPersonId);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(asHttpError(err));
+      },
+    );
+  };
+  return (
+    <form className="tool" onSubmit={submit} data-testid="split-form">
+      <h3>Split</h3>
+      <p className="hint">
+        Tick, in the timeline below, the records that belong to someone else ({chosen} chosen). At least one
+        current record stays here.
+      </p>
+      <label htmlFor="split-reason">Reason</label>
+      <textarea
+        id="split-reason"
+        data-testid="split-reason"
+        value={reason}
+        minLength={3}
+        maxLength={500}
+        required
+        onChange={(e) => setReason(e.target.value)}
+      />
+      {all ? (
+        <p className="field-error" role="alert">
+          Leave at least one current record on this person.
+        </p>
+      ) : null}
+      <div className="actions">
+        <button
+          type="submit"
+          data-testid="split-submit"
+          disabled={busy || chosen === 0 || all || reason.trim().length < 3}
+        >
+          Move {chosen} {chosen === 1 ? 'record' : 'records'} to a new person
+        </button>
+        <button type="button" onClick={() => setSplitting(null)} data-testid="split-cancel">
+          Cancel
+        </button>
+      </div>
+      {error ? <ActionError error={error} testId="split-error" /> : null}
+    </form>
+  );
+}
+
+function MergeForm({
+  personId,
+  onDone,
+}: {
+  personId: string;
+  onDone: (survivor: string, merged: string) => void;
+}) {
+  const [into, setInto] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<HttpError | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    api.mergePerson(personId, into.trim(), reason.trim()).then(
+      (r) => {
+        setBusy(false);
+        setInto('');
+        setReason('');
+        onDone(r.survivor, r.merged);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(asHttpError(err));
+      },
+    );
+  };
+  return (
+    <form className="tool" onSubmit={submit} data-testid="merge-form">
+      <h3>Merge into…</h3>
+      <p className="hint">The two become one person under the older (lower) id.</p>
+      <label htmlFor="merge-into">The other person's id</label>
+      <input
+        id="merge-into"
+        data-testid="merge-into"
+        value={into}
+        pattern="\d{1,18}"
+        inputMode="numeric"
+        required
+        onChange={(e) => setInto(e.target.value)}
+      />
+      <label htmlFor="merge-reason">Reason</label>
+      <textarea
+        id="merge-reason"
+        data-testid="merge-reason"
+        value={reason}
+        minLength={3}
+        maxLength={500}
+        required
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <div className="actions">
+        <button
+          type="submit"
+          data-testid="merge-submit"
+          disabled={
+            busy || !/^\d{1,18}$/.test(into.trim()) || into.trim() === personId || reason.trim().length < 3
+          }
+        >
+          Merge
+        </button>
+      </div>
+      {error ? <ActionError error={error} testId="merge-error" /> : null}
+    </form>
   );
 }
 
@@ -211,7 +530,19 @@ const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
   StatusChange: 'Status change',
 };
 
-function Timeline({ observations }: { observations: PersonView['observations'] }) {
+interface TimelineSelection {
+  readonly selected: ReadonlySet<string>;
+  readonly toggle: (observationId: string) => void;
+}
+
+function Timeline({
+  observations,
+  selection,
+}: {
+  observations: PersonView['observations'];
+  /** When splitting: a checkbox on each current observation. */
+  selection: TimelineSelection | null;
+}) {
   return (
     <section aria-labelledby="timeline-heading">
       <h2 id="timeline-heading">Timeline</h2>
@@ -224,6 +555,7 @@ function Timeline({ observations }: { observations: PersonView['observations'] }
           <caption className="visually-hidden">Admissions, departures and status changes</caption>
           <thead>
             <tr>
+              {selection ? <th scope="col">Move</th> : null}
               <th scope="col">Date</th>
               <th scope="col">Kind</th>
               <th scope="col">Details</th>
@@ -245,6 +577,20 @@ function Timeline({ observations }: { observations: PersonView['observations'] }
                 data-superseded={o.superseded ? 'true' : 'false'}
                 data-observation-id={o.id}
               >
+                {selection ? (
+                  <td>
+                    {o.superseded ? null : (
+                      <input
+                        type="checkbox"
+                        aria-label={`Move the ${KIND_LABELS[o.kind].toLowerCase()} of ${o.date} (record ${o.id}) to a new person`}
+                        data-testid="split-select"
+                        data-observation-id={o.id}
+                        checked={selection.selected.has(o.id)}
+                        onChange={() => selection.toggle(o.id)}
+                      />
+                    )}
+                  </td>
+                ) : null}
                 <th scope="row">
                   {o.superseded ? <s>{o.date}</s> : o.date}
                   {o.superseded ? <span className="tag">superseded</span> : null}
