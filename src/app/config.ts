@@ -17,6 +17,10 @@ export interface Config {
   readonly auditKeyFile: string;
   /** OpenID Connect sign-in (IMOS_OIDC_*); null: local accounts only. */
   readonly oidc: OidcSettings | null;
+  /** NATS with JetStream (NATS_URL) for the observation stream; undefined: none (docs/streaming.md). */
+  readonly natsUrl: string | undefined;
+  /** Names the streams (IMOS_STREAM_PREFIX, default IMOS), so installations sharing a server do not meet. */
+  readonly streamPrefix: string;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +46,12 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   const demoPassword = env['IMOS_DEMO_PASSWORD'] || undefined;
   if (demoPassword !== undefined && demoPassword.length < 12)
     problems.push('IMOS_DEMO_PASSWORD must have at least 12 characters');
+  const natsUrl = env['NATS_URL'] || undefined;
+  if (natsUrl && !/^(nats|tls):\/\/|^[\w.-]+:\d+$/.test(natsUrl))
+    problems.push(`NATS_URL "${natsUrl}" must be nats://host:port (or host:port)`);
+  const streamPrefix = env['IMOS_STREAM_PREFIX'] || 'IMOS';
+  if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(streamPrefix))
+    problems.push(`IMOS_STREAM_PREFIX "${streamPrefix}" must be upper-case letters, digits and _`);
   const oidc = readOidcSettings(env, { host: env['HOST'] ?? '127.0.0.1', port }, problems);
   if (problems.length > 0) throw new ConfigError(`Configuration is invalid:\n  - ${problems.join('\n  - ')}`);
   return {
@@ -56,6 +66,8 @@ export function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     demoPeople,
     demoPassword,
     oidc,
+    natsUrl,
+    streamPrefix,
     ...overrides,
   };
 }

@@ -26,6 +26,7 @@ import { serve } from '../server/serve.js';
 import { recomputeAllStays } from '../stays/recompute-all-stays.js';
 import { auditCommands } from './audit-commands.js';
 import { linkageCommands } from './linkage-commands.js';
+import { streamCommands } from './stream-commands.js';
 import { linkCommands } from './link-commands.js';
 import { retentionCommands } from './retention-commands.js';
 import { fileProgress } from './progress.js';
@@ -340,6 +341,7 @@ auditCommands(program, withContext);
 retentionCommands(program, withContext);
 linkCommands(program);
 linkageCommands(program, withContext);
+streamCommands(program, withContext, config);
 
 // Output piped into a reader that stops early (| head): stop quietly, as other commands do.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
