@@ -90,6 +90,10 @@ export const POLICY = {
     correct: { allow: CASE_WORKERS, sensitivity: 'personal' },
     close: { allow: CASE_WORKERS, sensitivity: 'personal' },
   },
+  departure: {
+    // The public reports their own departure; the answer never says whether they are on record.
+    selfReport: { allow: 'public', sensitivity: 'public' },
+  },
   identity: {
     // Identity review (docs/linkage.md): case workers decide pairs and verify identities; merging and
     // splitting persons by hand is a supervisor's; the model's error rate is a figure.

@@ -50,6 +50,7 @@ const EXPECTED: Record<string, 'public' | 'signed-in' | readonly Role[]> = {
   'POST /api/redress/:id/corrections': ['officer', 'supervisor'],
   'POST /api/redress/:id/close': ['officer', 'supervisor'],
   // <- redress
+  'POST /api/departures/self-reports': 'public',
   'GET /api/identity/reviews': ['officer', 'supervisor'],
   'GET /api/identity/reviews/:id': ['officer', 'supervisor'],
   'POST /api/identity/reviews/:id/decision': ['officer', 'supervisor'],

@@ -57,8 +57,10 @@ export async function importSubmitted(
   source: string,
   format: string,
   header?: () => string | null,
+  options: { readonly publicInput?: boolean } = {},
 ): Promise<FeedImportResult> {
   const summary = await importRecords(ctx.db, ctx.resolver, preparedInThread(records), {
+    ...options,
     source,
     file: null,
     format,

@@ -14,6 +14,11 @@ export interface KeyGroups {
   readonly storedPersons: readonly (readonly string[])[];
   /** Keys the store does not hold yet, with their group. */
   readonly newKeys: readonly { readonly key: string; readonly group: number }[];
+  /**
+   * Groups holding a public record that reached several stored persons: placed on the oldest, the
+   * others withheld (a public record never merges two persons; a person decides).
+   */
+  readonly withheld: readonly { readonly group: number; readonly persons: readonly string[] }[];
 }
 
 const byNumericId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
@@ -22,7 +27,7 @@ export const oldestFirst = (ids: Iterable<string>): string[] => [...new Set(ids)
 /** One key lookup for the whole batch, then disjoint sets over inputs and keys. */
 export async function groupByExactKeys(
   session: SqlSession,
-  inputs: readonly { readonly keys: readonly string[] }[],
+  inputs: readonly { readonly keys: readonly string[]; readonly public?: boolean }[],
 ): Promise<KeyGroups> {
   // Nodes: the inputs 0..n-1, then each distinct key.
   const n = inputs.length;
@@ -67,8 +72,12 @@ export async function groupByExactKeys(
     if (g !== undefined) storedPersons[g]!.push(person);
   }
   for (const list of storedPersons) list.sort(byNumericId);
+  const withheld: { group: number; persons: string[] }[] = [];
+  const publicGroups = new Set(inputs.flatMap((input, i) => (input.public ? [groupOf[i]!] : [])));
+  for (const g of publicGroups)
+    if (storedPersons[g]!.length > 1) withheld.push({ group: g, persons: storedPersons[g]!.splice(1) });
   const newKeys: { key: string; group: number }[] = [];
   for (const [key, node] of keyNode)
     if (!known.has(key)) newKeys.push({ key, group: groupOfRoot.get(uf.find(node))! });
-  return { groupOf, count: groupOfRoot.size, storedPersons, newKeys };
+  return { groupOf, count: groupOfRoot.size, storedPersons, newKeys, withheld };
 }

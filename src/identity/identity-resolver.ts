@@ -15,6 +15,8 @@ export interface ResolutionInput {
    */
   readonly blockKeys?: readonly string[];
   readonly searchKeys?: readonly string[];
+  /** A record from the public (a self-report): it may join one person, never merge two. */
+  readonly public?: boolean;
   /** The observation the record becomes: the model's decisions and reviews name it. */
   readonly observationId?: string;
 }

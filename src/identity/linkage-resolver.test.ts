@@ -151,4 +151,39 @@ describe('the linkage resolver', () => {
     const rows = await db!.session((s) => s.query('select * from link_decision'));
     expect(rows).toEqual([]);
   });
+
+  it('never merges two persons on a public record: it joins the oldest, and a person decides about the other', async () => {
+    const ctx = await context();
+    await submit(ctx, [
+      admission('A1'),
+      admission('A2', {
+        given_names: 'Kenji',
+        family_names: 'Watanabe',
+        birth_date: '1975-01-20',
+        nationality: 'JPN',
+        doc_country: 'JPN',
+        doc_number: 'TK0000001',
+      }),
+    ]);
+    const reaching = { ...departure('SR1'), admission_number: admission('A2').admission_number };
+    await importSubmitted(
+      ctx,
+      [{ line: null, content: JSON.stringify(reaching), fields: reaching }],
+      'self-report',
+      'ndjson',
+      undefined,
+      {
+        publicInput: true,
+      },
+    );
+    const [a1, a2, sr] = [await personOf('A1'), await personOf('A2'), await personOf('SR1')];
+    expect(a1).not.toBe(a2);
+    expect(sr).toBe([a1, a2].sort((x, y) => Number(x) - Number(y))[0]);
+    const reviews = await db!.session((s) =>
+      s.query<{ explanation: { constraint: string } }>('select explanation from identity_review'),
+    );
+    expect(reviews.map((r) => r.explanation.constraint)).toEqual([
+      expect.stringMatching(/never merges them/),
+    ]);
+  });
 });

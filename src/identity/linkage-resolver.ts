@@ -58,6 +58,9 @@ export interface Explanation {
 const DOCUMENTS_CONFLICT =
   'two documents of the same type and issuer, valid at the same time: a renewed document, or two people; only a person can tell';
 
+const PUBLIC_NEVER_MERGES =
+  'a record from the public (a self-report) reaches two persons by its keys: it never merges them; a person decides';
+
 /** A group of the batch with no stored person by its keys: the model places it. */
 interface OpenGroup {
   readonly group: number;
@@ -114,6 +117,8 @@ interface Matched {
   readonly joins: { readonly exactGroup: number; readonly match: PairMatch }[];
   /** Batch pairs in the uncertain band left apart: (final group, final group, match). */
   readonly batchReviews: { readonly a: number; readonly b: number; readonly match: PairMatch }[];
+  /** Public records whose keys reached several persons: placed on the oldest, the others for review. */
+  readonly withheldReviews: { readonly group: number; readonly person: string; readonly match: PairMatch }[];
 }
 
 async function matchOpenGroups(
@@ -251,7 +256,8 @@ async function matchOpenGroups(
     if (list) list.push(r.person_id);
     else personsOfKey.set(key, [r.person_id]);
   }
-  const candidatePersons = [...new Set(candidateRows.map((r) => r.person_id))];
+  const withheldPersons = exact.withheld.flatMap((w) => w.persons);
+  const candidatePersons = [...new Set([...candidateRows.map((r) => r.person_id), ...withheldPersons])];
   const descriptorRows =
     candidatePersons.length === 0
       ? []
@@ -267,6 +273,20 @@ async function matchOpenGroups(
     else linksOfPerson.set(r.person_id, [link]);
   }
 
+  const withheldReviews: { group: number; person: string; match: PairMatch }[] = [];
+  for (const w of exact.withheld) {
+    const theirs = links.filter((l, i): l is PersonLink => l !== null && exact.groupOf[i] === w.group);
+    for (const person of w.persons) {
+      const others = linksOfPerson.get(person);
+      if (theirs.length === 0 || !others) continue;
+      const match = bestPair(theirs, others);
+      withheldReviews.push({
+        group: w.group,
+        person,
+        match: { ...match, explanation: { ...match.explanation, constraint: PUBLIC_NEVER_MERGES } },
+      });
+    }
+  }
   const placements = new Map<number, { placement: Placement; best: Map<string, PairMatch> }>();
   const finalOfOpen = new Map<number, number>(); // open root -> final group
   const storedPersons: string[][] = exact.storedPersons.map((p) => [...p]);
@@ -317,10 +337,12 @@ async function matchOpenGroups(
       count,
       storedPersons: finalStored,
       newKeys: exact.newKeys.map(({ key, group }) => ({ key, group: renumber(group) })),
+      withheld: exact.withheld.map((w) => ({ ...w, group: renumber(w.group) })),
     },
     placements: renumbered,
     exactGroupOf: exact.groupOf,
     joins: joinsOpen.map((j) => ({ exactGroup: open[j.from]!.group, match: j.match })),
+    withheldReviews: withheldReviews.map((w) => ({ ...w, group: renumber(w.group) })),
     batchReviews: bandPairs
       .map((p) => ({ a: renumber(open[p.a]!.group), b: renumber(open[p.b]!.group), match: p.match }))
       .filter((p) => p.a !== p.b),
@@ -455,6 +477,10 @@ async function writeDecisions(
     decision(i, 'linked', person, person, m);
     linkedByModel++;
   });
+  for (const w of matched.withheldReviews) {
+    const members = inputsOfGroup.get(w.group) ?? [];
+    if (members.length > 0) review(members, 'uncertain', personOfGroup[w.group]!, w.person, w.match);
+  }
   for (const r of matched.batchReviews) {
     const members = inputsOfGroup.get(r.b) ?? [];
     // Both may have been linked to one stored person since: nothing left to decide.

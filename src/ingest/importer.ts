@@ -9,6 +9,8 @@ export interface ImportOptions {
   readonly source: string;
   readonly file: string | null;
   readonly format: string;
+  /** Records from the public (self-reports): placed on at most one person, never merging two. */
+  readonly publicInput?: boolean;
   readonly header?: () => string | null;
   readonly onProgress?: (progress: { rows: number; bytesRead: number }) => void;
 }
@@ -253,6 +255,7 @@ async function writeUnit(
       blockKeys: splitKeys(batch.blockKeys[row]!),
       searchKeys: splitKeys(batch.searchKeys[row]!),
       observationId: newIds[k]!,
+      ...(options.publicInput ? { public: true } : {}),
     })),
   );
   for (const p of resolution.affectedPersonIds) affected.add(p);

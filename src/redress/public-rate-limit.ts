@@ -4,6 +4,7 @@ import type { Database } from '../store/database.js';
 export const PUBLIC_RATES = {
   'dispute.submit': { requests: 5, windowSeconds: 3600 },
   'dispute.status': { requests: 30, windowSeconds: 3600 },
+  'departure.selfReport': { requests: 10, windowSeconds: 3600 },
 } as const;
 export type PublicBucket = keyof typeof PUBLIC_RATES;
 
