@@ -93,6 +93,11 @@ export const POLICY = {
   departure: {
     // The public reports their own departure; the answer never says whether they are on record.
     selfReport: { allow: 'public', sensitivity: 'public' },
+    report: { allow: EVERY_ROLE, sensitivity: 'figures' },
+    drillDown: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    live: { allow: EVERY_ROLE, sensitivity: 'figures' },
+    follow: { allow: CASE_WORKERS, sensitivity: 'personal' },
+    followList: { allow: CASE_WORKERS, sensitivity: 'personal' },
   },
   identity: {
     // Identity review (docs/linkage.md): case workers decide pairs and verify identities; merging and

@@ -51,6 +51,14 @@ const EXPECTED: Record<string, 'public' | 'signed-in' | readonly Role[]> = {
   'POST /api/redress/:id/close': ['officer', 'supervisor'],
   // <- redress
   'POST /api/departures/self-reports': 'public',
+  'GET /api/departures/report': ROLES,
+  'GET /api/departures/report/stays': ['officer', 'supervisor'],
+  'GET /api/departures/live': ROLES,
+  'GET /api/departures/events': ROLES,
+  'GET /api/follows': ['officer', 'supervisor'],
+  'GET /api/follows/events': ['officer', 'supervisor'],
+  'POST /api/persons/:id/follow': ['officer', 'supervisor'],
+  'DELETE /api/persons/:id/follow': ['officer', 'supervisor'],
   'GET /api/identity/reviews': ['officer', 'supervisor'],
   'GET /api/identity/reviews/:id': ['officer', 'supervisor'],
   'POST /api/identity/reviews/:id/decision': ['officer', 'supervisor'],
@@ -122,6 +130,13 @@ const SAMPLE: Record<string, { url: string; payload?: unknown; contentType?: str
   },
   'POST /api/redress/:id/close': { url: '/api/redress/999/close', payload: { answer: 'matrix test only' } },
   // <- redress
+  // (the event streams never end: their roles are checked in EXPECTED only, and by the departures tests)
+  'GET /api/departures/report': { url: '/api/departures/report?from=2025-01-01&to=2025-12-31' },
+  'GET /api/departures/report/stays': { url: '/api/departures/report/stays?from=2025-01-01&to=2025-12-31' },
+  'GET /api/departures/live': { url: '/api/departures/live' },
+  'GET /api/follows': { url: '/api/follows' },
+  'POST /api/persons/:id/follow': { url: '/api/persons/999999/follow' },
+  'DELETE /api/persons/:id/follow': { url: '/api/persons/999999/follow' },
   // Identity samples change nothing: no such review, no such person.
   'GET /api/identity/reviews': { url: '/api/identity/reviews' },
   'GET /api/identity/reviews/:id': { url: '/api/identity/reviews/999999' },

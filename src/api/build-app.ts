@@ -20,7 +20,7 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { purposeRoutes } from './routes/purpose-routes.js';
 import { redressRoutes } from './routes/redress-routes.js';
 import { identityRoutes } from './routes/identity-routes.js';
-import { departureRoutes } from './routes/departure-routes.js';
+import { departureReportRoutes, departureRoutes } from './routes/departure-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { importRoutes } from './routes/import-routes.js';
 import { personRoutes } from './routes/person-routes.js';
@@ -173,6 +173,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   redressRoutes(app, ctx);
   identityRoutes(app, ctx);
   departureRoutes(app, ctx);
+  departureReportRoutes(app, ctx);
   // <- redressRoutes
   oidcRoutes(app, ctx, options.oidc);
 

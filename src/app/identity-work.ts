@@ -169,11 +169,11 @@ export async function splitPerson(
     await s.query('delete from unmatched_departure where person_id = $1', [personId]);
     return { ok: true as const, value: { personId, newPersonId: newPersonId! } };
   });
-  if (outcome.ok)
-    await recomputeStays(ctx.db, [outcome.value.personId, outcome.value.newPersonId], {
-      pack: ctx.pack,
-      asOf: ctx.asOf(),
-    });
+  if (outcome.ok) {
+    const both = [outcome.value.personId, outcome.value.newPersonId];
+    await recomputeStays(ctx.db, both, { pack: ctx.pack, asOf: ctx.asOf() });
+    ctx.changes?.staysChanged(both);
+  }
   return outcome;
 }
 

@@ -83,6 +83,7 @@ async function finish(
     asOf: ctx.asOf(),
     ...(onRecompute ? { onProgress: onRecompute } : {}),
   });
+  ctx.changes?.staysChanged(affected);
   const written = summaries.reduce((n, s) => n + s.rowsNew + s.rowsSuperseded, 0);
   if (written >= BULK_ROWS) await refreshStatistics(ctx.db);
   return summaries.map(({ affectedPersonIds, ...rest }, i) => ({

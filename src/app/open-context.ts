@@ -1,6 +1,7 @@
 import { AuditLog, type AuditSink } from '../audit/audit-log.js';
 import { ephemeralSigner, fileSigner, type AuditSigner } from '../audit/audit-signer.js';
 import { linkageResolver } from '../identity/linkage-resolver.js';
+import { ChangeFeed } from './change-feed.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
 import { acquireDataFolder } from '../store/data-folder-lock.js';
 import { openDatabase } from '../store/open-database.js';
@@ -33,6 +34,7 @@ export async function openContext(config: Config, role: string): Promise<OpenedC
       auditSigner,
       db,
       resolver: linkageResolver(),
+      changes: new ChangeFeed(),
       pack,
       asOf: () => asOf ?? todayUtc(),
       announce: (url) => lock?.update(url),

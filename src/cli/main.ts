@@ -25,6 +25,7 @@ import cliProgress from 'cli-progress';
 import { serve } from '../server/serve.js';
 import { recomputeAllStays } from '../stays/recompute-all-stays.js';
 import { auditCommands } from './audit-commands.js';
+import { departureEvidence, departureReport } from '../app/departure-stats.js';
 import { linkageCommands } from './linkage-commands.js';
 import { streamCommands } from './stream-commands.js';
 import { linkCommands } from './link-commands.js';
@@ -160,6 +161,35 @@ program
   });
 
 const report = program.command('report').description('reports');
+report
+  .command('departures')
+  .description('self-departures (no removals) that ended a stay in a period, by channel and citizenship')
+  .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+  .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
+  .option('--channel <channel>', 'list the stays (and their evidence) of this channel instead')
+  .option('--nationality <code>', 'with --channel: only this country of citizenship')
+  .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
+  .action(async (o: { from: string; to: string; channel?: string; nationality?: string; format: string }) => {
+    for (const d of [o.from, o.to])
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new Error(`"${d}" is not a day (YYYY-MM-DD)`);
+    await withContext(async (ctx) => {
+      if (o.channel) {
+        const stays = await departureEvidence(ctx.db, {
+          from: o.from,
+          to: o.to,
+          channel: o.channel,
+          ...(o.nationality ? { nationality: o.nationality } : {}),
+          limit: 10_000,
+        });
+        if (o.format === 'json') return console.log(JSON.stringify(stays, null, 2));
+        return printTable(stays.map((s) => ({ ...s, evidence: s.evidence.join(' ') })));
+      }
+      const r = await departureReport(ctx.db, { from: o.from, to: o.to });
+      if (o.format === 'json') return console.log(JSON.stringify(r, null, 2));
+      printTable(r.rows.map((row) => ({ ...row })));
+      console.log(`${r.total} self-departures from ${o.from} to ${o.to}`);
+    });
+  });
 report
   .command('overstay')
   .description(

@@ -2,6 +2,8 @@ import { ensureDemoAccounts } from '../access/accounts.js';
 import type { Config } from '../app/config.js';
 import { openContext } from '../app/open-context.js';
 import { buildApp } from '../api/build-app.js';
+import { forwardChanges } from '../stream/forward-changes.js';
+import { openJetStream } from '../stream/jetstream.js';
 import { loadDemoData } from './demo-data.js';
 
 /**
@@ -20,6 +22,9 @@ export async function serve(
     readiness: () => ({ demo }),
     oidc: config.oidc,
   });
+  // With NATS, what a separate consumer applies reaches this server's live pages too.
+  const bus = config.natsUrl ? await openJetStream(config.natsUrl, config.streamPrefix) : null;
+  const stopForwarding = bus && ctx.changes ? forwardChanges(bus, ctx.changes) : null;
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   ctx.announce(url);
@@ -49,6 +54,8 @@ export async function serve(
       if (closed) return;
       closed = true;
       await demoLoad;
+      stopForwarding?.();
+      await bus?.close();
       await app.close();
       await ctx.close();
     },

@@ -49,6 +49,7 @@ export async function applyObservations(
     for (const p of summary.affectedPersonIds) affected.add(p);
   }
   await recomputeStays(ctx.db, affected, { pack: ctx.pack, asOf: ctx.asOf() });
+  ctx.changes?.staysChanged(affected);
   return {
     records: envelopes.length,
     rowsNew,

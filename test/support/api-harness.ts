@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../src/access/roles.js';
 import type { AppContext } from '../../src/app/app-context.js';
 import { importFeedFiles } from '../../src/app/import-feed.js';
 import { buildApp, type AppOptions } from '../../src/api/build-app.js';
+import { ChangeFeed } from '../../src/app/change-feed.js';
 import { linkageResolver } from '../../src/identity/linkage-resolver.js';
 import { loadRulePack } from '../../src/stays/load-rule-pack.js';
 import type { Database } from '../../src/store/database.js';
@@ -40,6 +41,7 @@ export async function startApi(options: AppOptions = {}): Promise<ApiHarness> {
     resolver: linkageResolver(),
     pack: loadRulePack('us'),
     asOf: () => '2026-11-01',
+    changes: new ChangeFeed(),
   };
   await importFeedFiles(ctx, [SMALL_FEED], 'fixture');
   await ensureDemoAccounts(db, TEST_PASSWORD);
