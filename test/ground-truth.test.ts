@@ -140,6 +140,14 @@ describe('overstay report against ground truth', () => {
     // The linkage resolver never joins two true persons (twins, namesakes, two passports of one issuer).
     const joined = [...truthOf.values()].filter((truths) => truths.size > 1);
     expect(joined).toEqual([]);
+    // A departure matched to its person only by the linkage model waits for a person's confirmation
+    // (an identity review) before it ends the stay: an explained difference too.
+    const pending = await db.session((s) =>
+      s.query<{ person_id: string }>(
+        "select distinct person_id::text as person_id from stay where departure_evidence->>'status' = 'pending-identity-review'",
+      ),
+    );
+    for (const { person_id } of pending) for (const t of truthOf.get(person_id) ?? []) missed.add(t);
     const storedMissed = new Set<string>();
     for (const [p, truths] of truthOf) if ([...truths].some((t) => missed.has(t))) storedMissed.add(p);
 

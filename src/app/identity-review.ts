@@ -8,11 +8,12 @@ import {
   splitPerson,
   type IdentityOutcome,
 } from './identity-work.js';
+import { recomputeStays } from '../stays/recompute-stays.js';
 import { getPerson, type PersonView } from './person-query.js';
 
 export const REVIEW_STATUSES = ['open', 'same', 'different', 'withdrawn'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
-export const REVIEW_REASONS = ['uncertain', 'quality-sample'] as const;
+export const REVIEW_REASONS = ['uncertain', 'quality-sample', 'departure-identity'] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
 
 export interface ReviewSummary {
@@ -92,7 +93,8 @@ export async function getReview(db: Database, id: string): Promise<ReviewDetail 
  * A reviewer's decision. On an uncertain pair, "same" merges the two persons and "different" keeps them
  * apart for good (a constraint the model and every merge honour). On a quality sample of an automatic
  * link, "same" confirms it and "different" undoes it: the records the model placed move to a person of
- * their own. Either way the decision is kept with who made it, and it is a label for training.
+ * their own. On a departure the model linked, "same" confirms it (it then ends the stay) and
+ * "different" moves it off the person. Either way the decision is kept with who made it, and it is a label for training.
  */
 export async function decideReview(
   ctx: AppContext,
@@ -122,7 +124,16 @@ export async function decideReview(
           [x, y, `different: ${why}`, by],
         ),
       );
-  } else if (review.reason === 'quality-sample' && decision === 'different') {
+  } else if (review.reason === 'departure-identity' && decision === 'same') {
+    // A person confirmed the match: the departure now counts as evidence (docs/departures.md).
+    await ctx.db.session((s) =>
+      s.query("update observation set identity = 'exact' where id = any($1::bigint[])", [
+        review.observationIds,
+      ]),
+    );
+    await recomputeStays(ctx.db, [a], { pack: ctx.pack, asOf: ctx.asOf() });
+    ctx.changes?.staysChanged([a]);
+  } else if (review.reason !== 'uncertain' && decision === 'different') {
     const moving = review.observationIds.filter((o) => review.record!.observations.some((x) => x.id === o));
     const split = await splitPerson(ctx, a, moving, by, `the model's link was wrong (${why})`);
     if (!split.ok) return split;

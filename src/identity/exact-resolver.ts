@@ -20,6 +20,7 @@ export const exactResolver: IdentityResolver = {
       merges,
       linkedByModel: 0,
       reviewsQueued: 0,
+      fuzzy: personIds.map(() => false),
     };
   },
 };

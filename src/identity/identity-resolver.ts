@@ -15,6 +15,8 @@ export interface ResolutionInput {
    */
   readonly blockKeys?: readonly string[];
   readonly searchKeys?: readonly string[];
+  /** The observation's kind: a departure the model links waits for a person's confirmation. */
+  readonly kind?: string;
   /** A record from the public (a self-report): it may join one person, never merge two. */
   readonly public?: boolean;
   /** The observation the record becomes: the model's decisions and reviews name it. */
@@ -32,6 +34,8 @@ export interface ResolutionResult {
   readonly linkedByModel: number;
   /** Records placed on a new person and queued for review against a candidate. */
   readonly reviewsQueued: number;
+  /** Per input: placed by the model's match (fuzzy), not by an exact key. */
+  readonly fuzzy: readonly boolean[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../app/app-context.js';
+import { decideReview } from '../app/identity-review.js';
 import { importSubmitted } from '../app/import-feed.js';
 import type { FlatRecord } from '../core/observation/flat-columns.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
@@ -86,9 +87,25 @@ describe('the linkage resolver', () => {
     expect(decision!.explanation.fields.find((f) => f.field === 'document_number')!.level).toBe(
       'one OCR confusion',
     );
-    // The departure ends the stay: the person is not an overstay.
-    const [stay] = await db!.session((s) => s.query<{ outcome: string }>('select outcome from stay'));
-    expect(stay!.outcome).toBe('departed-on-time');
+    // Matched only by the model, the departure waits for a person before it ends the stay.
+    const [pending] = await db!.session((s) =>
+      s.query<{ outcome: string; status: string }>(
+        "select outcome, departure_evidence->>'status' as status from stay",
+      ),
+    );
+    expect(pending).toEqual({ outcome: 'suspected-in-country-overstay', status: 'pending-identity-review' });
+    const [review] = await db!.session((s) =>
+      s.query<{ id: string; reason: string }>('select id::text as id, reason from identity_review'),
+    );
+    expect(review!.reason).toBe('departure-identity');
+    const decided = await decideReview(ctx, review!.id, 'same', 'reviewer', 'photo page matches');
+    expect(decided.ok).toBe(true);
+    const [stay] = await db!.session((s) =>
+      s.query<{ outcome: string; status: string }>(
+        "select outcome, departure_evidence->>'status' as status from stay",
+      ),
+    );
+    expect(stay).toEqual({ outcome: 'departed-on-time', status: 'confirmed' });
   });
 
   it('links records of one batch to each other, the same as across batches', async () => {

@@ -94,13 +94,21 @@ export function linkageResolver(options: LinkageResolverOptions = {}): IdentityR
         personIds,
         new Set(persons.created.map((g) => persons.personOfGroup[g]!)),
       );
-      const counts = await writeDecisions(session, model, inputs, matched, persons.personOfGroup, sampleRate);
+      const { fuzzy, ...counts } = await writeDecisions(
+        session,
+        model,
+        inputs,
+        matched,
+        persons.personOfGroup,
+        sampleRate,
+      );
       return {
         personIds,
         affectedPersonIds: new Set(personIds),
         personsCreated: persons.created.length,
         merges: persons.merges,
         ...counts,
+        fuzzy,
       };
     },
   };
@@ -400,7 +408,7 @@ async function writeDecisions(
   matched: Matched,
   personOfGroup: readonly string[],
   sampleRate: number,
-): Promise<{ linkedByModel: number; reviewsQueued: number }> {
+): Promise<{ linkedByModel: number; reviewsQueued: number; fuzzy: boolean[] }> {
   const decisions: unknown[][] = [];
   const reviews: unknown[][] = [];
   const inputsOfGroup = new Map<number, number[]>();
@@ -412,8 +420,10 @@ async function writeDecisions(
     else inputsOfGroup.set(g, [i]);
   });
   const observation = (i: number) => inputs[i]!.observationId!;
-  const decision = (i: number, kind: string, person: string, candidate: string, m: PairMatch) =>
-    decisions.push([
+  const linkedInputs = new Set<number>();
+  const decision = (i: number, kind: string, person: string, candidate: string, m: PairMatch) => {
+    if (kind === 'linked') linkedInputs.add(i);
+    return decisions.push([
       observation(i),
       kind,
       person,
@@ -423,6 +433,7 @@ async function writeDecisions(
       JSON.stringify(m.explanation),
       model.id,
     ]);
+  };
   const review = (
     members: readonly number[],
     reason: string,
@@ -454,9 +465,12 @@ async function writeDecisions(
         decision(i, 'linked', person, person, m);
       }
       linkedByModel += members.length;
-      // A random share of automatic links goes to quality review; the sample is by observation id, so
-      // it is the same whichever process imports.
-      if (hash53(`quality:${observation(members[0]!)}`) / 2 ** 53 < sampleRate)
+      // A departure the model linked counts only once a person confirms it (docs/departures.md).
+      // Otherwise a random share of automatic links goes to quality review; the sample is by
+      // observation id, so it is the same whichever process imports.
+      if (members.some((i) => inputs[i]!.kind === 'Departure'))
+        review(members, 'departure-identity', person, person, m);
+      else if (hash53(`quality:${observation(members[0]!)}`) / 2 ** 53 < sampleRate)
         review(members, 'quality-sample', person, person, m);
     } else if (placement.kind === 'review') {
       const top = best.get(placement.candidates[0]!.personId)!;
@@ -515,5 +529,7 @@ async function writeDecisions(
     ],
     reviews,
   );
-  return { linkedByModel, reviewsQueued: reviews.filter((r) => r[0] === 'uncertain').length };
+  // Placed by the model: linked records (not those placed on a new person under review).
+  const fuzzy = inputs.map((_, i) => decided.has(i) && linkedInputs.has(i));
+  return { linkedByModel, reviewsQueued: reviews.filter((r) => r[0] === 'uncertain').length, fuzzy };
 }

@@ -255,6 +255,7 @@ async function writeUnit(
       blockKeys: splitKeys(batch.blockKeys[row]!),
       searchKeys: splitKeys(batch.searchKeys[row]!),
       observationId: newIds[k]!,
+      kind: batch.observationCopy[row]!.slice(0, batch.observationCopy[row]!.indexOf('\t')),
       ...(options.publicInput ? { public: true } : {}),
     })),
   );
@@ -263,8 +264,11 @@ async function writeUnit(
 
   await s.copyLines(
     'observation',
-    ['id', 'person_id', 'kind', 'event_date', 'channel', 'facts'],
-    accepted.map((row, k) => `${newIds[k]!}\t${resolution.personIds[k]!}\t${batch.observationCopy[row]!}`),
+    ['id', 'person_id', 'kind', 'event_date', 'channel', 'facts', 'identity'],
+    accepted.map(
+      (row, k) =>
+        `${newIds[k]!}\t${resolution.personIds[k]!}\t${batch.observationCopy[row]!}\t${resolution.fuzzy[k] ? 'fuzzy' : 'exact'}`,
+    ),
   );
 
   return {

@@ -6,6 +6,7 @@ interface FactRow {
   id: string;
   person_id: string;
   facts: string;
+  identity: string;
 }
 
 /**
@@ -33,7 +34,7 @@ export async function recomputeAllStays(
   const read = (lo: number) =>
     db.session((s) =>
       s.query<FactRow>(
-        `select id::text as id, person_id::text as person_id, facts from observation
+        `select id::text as id, person_id::text as person_id, facts, identity from observation
           where person_id > $1 and person_id <= $2 and not superseded`,
         [lo, lo + step],
       ),

@@ -33,12 +33,15 @@ export const STAY_COLUMNS = [
   'rule',
   'explanation',
   'evidence',
+  'departure_evidence',
 ] as const;
 
 interface FactRow {
   id: string;
   person_id: string;
   facts: string;
+  /** How the observation reached its person: 'fuzzy' (the linkage model) or 'exact'. */
+  identity?: string;
 }
 
 const byNumericId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
@@ -71,12 +74,12 @@ export async function recomputeStays(
     db.session((s) =>
       'range' in chunk
         ? s.query<FactRow>(
-            `select id::text as id, person_id::text as person_id, facts from observation
+            `select id::text as id, person_id::text as person_id, facts, identity from observation
               where person_id between $1 and $2 and not superseded`,
             chunk.range,
           )
         : s.query<FactRow>(
-            `select id::text as id, person_id::text as person_id, facts from observation
+            `select id::text as id, person_id::text as person_id, facts, identity from observation
               where person_id = any($1::bigint[]) and not superseded`,
             [chunk.ids],
           ),
@@ -115,7 +118,7 @@ export interface ComputedChunk {
 export function computeChunk(rows: readonly FactRow[], options: RecomputeOptions): ComputedChunk {
   const byPerson = new Map<string, StayInput[]>();
   for (const r of rows) {
-    const input = fromStayFacts(r.id, r.facts);
+    const input = fromStayFacts(r.id, r.facts, r.identity === 'fuzzy' ? 'fuzzy' : undefined);
     const list = byPerson.get(r.person_id);
     if (list) list.push(input);
     else byPerson.set(r.person_id, [input]);
@@ -144,6 +147,7 @@ function stayLine(personId: string, seq: number, st: Stay): string {
     `${personId}\t${seq}\t${st.admissionId}\t${st.admittedOn}\t${copyField(st.classOfAdmission)}\t${copyField(st.port)}\t` +
     `${copyField(st.nationality)}\t${st.authorizedUntil ?? NULL}\t${d?.date ?? NULL}\t${d?.channel ?? NULL}\t` +
     `${d?.inferred ? 't' : 'f'}\t${d?.observationId ?? NULL}\t${st.outcome}\t${st.daysOverstay ?? NULL}\t` +
-    `${copyField(st.rule)}\t${copyField(st.explanation)}\t{${st.evidence.join(',')}}`
+    `${copyField(st.rule)}\t${copyField(st.explanation)}\t{${st.evidence.join(',')}}\t` +
+    (st.departureEvidence === null ? NULL : copyField(JSON.stringify(st.departureEvidence)))
   );
 }

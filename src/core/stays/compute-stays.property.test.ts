@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  STATUS_CHANGE_EVENTS,
-  STATUS_CHANGE_TYPES,
-  type StoredObservation,
-} from '../observation/observation.js';
+import { STATUS_CHANGE_EVENTS, STATUS_CHANGE_TYPES } from '../observation/observation.js';
 import { computeStays } from './compute-stays.js';
-import { addDays } from './dates.js';
+import { addDays, dayNumber } from './dates.js';
+import { departureStrength, REPORT_LAPSE_DAYS } from './departure-evidence.js';
 import type { RulePack } from './rule-pack.js';
-import type { StayComputation } from './stay.js';
+import type { DepartureInput, StayInput } from './stay-input.js';
+import type { Stay, StayComputation } from './stay.js';
 import { admission, departure, SCHENGEN, statusChange, US } from './test-fixtures.js';
 
 const START = '2024-01-01';
@@ -36,7 +34,8 @@ const observation = fc.oneof(
       k: fc.constant('D' as const),
       d: day,
       n: number,
-      ch: fc.constantFrom('air', 'land', 'sea'),
+      ch: fc.constantFrom('air', 'land', 'sea', 'removal', 'self-report'),
+      identity: fc.constantFrom('exact', 'exact', 'exact', 'fuzzy'),
     }),
   },
   {
@@ -55,7 +54,7 @@ const observation = fc.oneof(
 
 const historyOf = (maxLength: number) =>
   fc.array(observation, { maxLength }).map((list) =>
-    list.map((o, i): StoredObservation => {
+    list.map((o, i): StayInput => {
       const id = `o${String(i).padStart(2, '0')}`;
       const date = addDays(START, o.d);
       const at = (n: number | null) => (n === null ? null : addDays(START, n));
@@ -68,8 +67,10 @@ const historyOf = (maxLength: number) =>
             programEndDate: at(o.end),
             durationOfStatus: o.ds,
           });
-        case 'D':
-          return departure(id, date, { admissionNumber: o.n, channel: o.ch });
+        case 'D': {
+          const d = departure(id, date, { admissionNumber: o.n, channel: o.ch }) as DepartureInput;
+          return o.identity === 'fuzzy' ? { ...d, identity: 'fuzzy' } : d;
+        }
         case 'S':
           return statusChange(id, o.change, o.event, date, {
             admissionNumber: o.n,
@@ -95,8 +96,9 @@ const asOf = fc.oneof(
   day.map((d) => addDays(START, d)),
 );
 
-function checkInvariants(obs: readonly StoredObservation[], r: StayComputation, asOfDate: string) {
+function checkInvariants(obs: readonly StayInput[], r: StayComputation, asOfDate: string) {
   const known = obs.filter((o) => o.date <= asOfDate);
+  const byId = new Map(obs.map((o) => [o.id, o]));
   // Every admission yields exactly one stay, or is a same-day duplicate delivery cited by exactly one.
   const admissions = known.filter((o) => o.kind === 'Admission');
   const opened = r.stays.map((s) => s.admissionId);
@@ -139,8 +141,86 @@ function checkInvariants(obs: readonly StoredObservation[], r: StayComputation, 
     if (overstay || s.outcome === 'within-period') expect(s.authorizedUntil).not.toBeNull();
     expect(s.evidence[0]).toBe(s.admissionId);
     expect(s.explanation.length).toBeGreaterThan(20);
+    checkDepartureEvidence(s, byId, asOfDate);
   }
 }
+
+const WEAK = ['pending-identity-review', 'reported', 'report-lapsed'];
+const REPORT_STATUSES = ['reported', 'report-contradicted', 'report-lapsed'];
+
+/** The departure evidence of a stay agrees with its departure, outcome and evidence. */
+function checkDepartureEvidence(s: Stay, byId: ReadonlyMap<string, StayInput>, asOfDate: string) {
+  const strength = (id: string) => {
+    const o = byId.get(id);
+    return o?.kind === 'Departure' ? departureStrength(o) : null;
+  };
+  // Only a confirmed or an inferred departure ends a stay: never a self-report or a fuzzy match.
+  if (s.departure && !s.departure.inferred) expect(strength(s.departure.observationId)).toBe('confirming');
+  if (s.departure?.inferred) expect(byId.get(s.departure.observationId)?.kind).toBe('Admission');
+  const ev = s.departureEvidence;
+  if (s.departure) expect(ev).not.toBeNull();
+  if (ev === null) {
+    // No departure evidence: any departure cited predates the admission (unresolved, kept as evidence).
+    for (const id of s.evidence)
+      if (strength(id) !== null) expect(byId.get(id)!.date < s.admittedOn).toBe(true);
+    return;
+  }
+  // Every observation cited is in the stay's evidence; so is the contradicting one.
+  for (const id of ev.observationIds) expect(s.evidence).toContain(id);
+  expect(ev.observationIds.length).toBeGreaterThan(0);
+  if (ev.contradictedBy !== null) {
+    expect(ev.status).toBe('report-contradicted');
+    expect(ev.observationIds).toContain(ev.contradictedBy);
+  }
+  if (s.departure && !s.departure.inferred) expect(['confirmed', 'report-contradicted']).toContain(ev.status);
+  if (s.departure?.inferred) expect(['inferred', 'report-contradicted']).toContain(ev.status);
+  if (WEAK.includes(ev.status)) {
+    expect(s.departure).toBeNull();
+    expect(s.outcome.startsWith('departed-')).toBe(false);
+  }
+  const first = ev.observationIds[0]!;
+  switch (ev.status) {
+    case 'confirmed':
+      expect(strength(first)).toBe('confirming');
+      expect(ev.departureDate).toBe(byId.get(first)!.date);
+      break;
+    case 'inferred':
+      expect(ev.observationIds).toEqual([s.departure?.observationId ?? ev.observationIds[0]]);
+      expect(byId.get(first)?.kind).toBe('Admission');
+      break;
+    case 'pending-identity-review':
+      expect(strength(first)).toBe('fuzzy');
+      break;
+    default:
+      expect(strength(first)).toBe('report');
+  }
+  if (REPORT_STATUSES.includes(ev.status)) expect(ev.reportedDate).not.toBeNull();
+  if (ev.status === 'report-contradicted') expect(ev.contradictedBy).not.toBeNull();
+  if (ev.status === 'reported' || ev.status === 'report-lapsed') {
+    const since = dayNumber(asOfDate) - dayNumber(ev.reportedDate!);
+    if (ev.status === 'reported') expect(since).toBeLessThanOrEqual(REPORT_LAPSE_DAYS);
+    else expect(since).toBeGreaterThan(REPORT_LAPSE_DAYS);
+  }
+}
+
+/** What decides a stay's outcome: none of it may move because of weak evidence. */
+const decided = (r: StayComputation) =>
+  r.stays.map(({ admissionId, outcome, authorizedUntil, daysOverstay, rule, departure: d }) => ({
+    admissionId,
+    outcome,
+    authorizedUntil,
+    daysOverstay,
+    rule,
+    departure: d,
+  }));
+
+/** A departure with no weight of its own: a self-report or a fuzzy match, on any day, with any number. */
+const weakDeparture = fc.record({
+  d: day,
+  n: number,
+  report: fc.boolean(),
+  ch: fc.constantFrom('air', 'land', 'sea'),
+});
 
 describe.each(packs)('computeStays properties (%s pack)', (_name, pack) => {
   it('input order does not change the result', () => {
@@ -181,6 +261,57 @@ describe.each(packs)('computeStays properties (%s pack)', (_name, pack) => {
         checkInvariants(obs, r, at);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('adding a self-report or a fuzzy departure never changes an outcome, period, rule or departure', () => {
+    fc.assert(
+      fc.property(history, asOf, weakDeparture, (obs, at, w) => {
+        const date = addDays(START, w.d);
+        const base = departure('zz', date, {
+          admissionNumber: w.n,
+          channel: w.report ? 'self-report' : w.ch,
+        });
+        const weak: StayInput = w.report ? base : { ...(base as DepartureInput), identity: 'fuzzy' };
+        const before = computeStays(obs, pack, at);
+        const after = computeStays([...obs, weak], pack, at);
+        expect(decided(after)).toEqual(decided(before));
+        checkInvariants([...obs, weak], after, at);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('adding a confirmed departure on the reported date never leaves a stay "reported"', () => {
+    fc.assert(
+      fc.property(history, asOf, fc.constantFrom('air', 'land', 'sea'), (obs, at, ch) => {
+        const r = computeStays(obs, pack, at);
+        for (const s of r.stays) {
+          const ev = s.departureEvidence;
+          if (ev?.status !== 'reported') continue;
+          const report = obs.find((o) => o.id === ev.observationIds.at(-1))!;
+          const confirmed = departure('zz', ev.reportedDate!, {
+            admissionNumber: report.admissionNumber,
+            channel: ch,
+          });
+          const after = computeStays([...obs, confirmed], pack, at);
+          const landed = after.stays.find((x) => x.evidence.includes('zz'));
+          expect(landed, 'the confirmed departure is placed on a stay').toBeDefined();
+          expect(landed!.departureEvidence?.status).not.toBe('reported');
+          // Without an admission number, it lands on the reported stay and confirms the report.
+          if (report.admissionNumber === null) {
+            expect(landed!.admissionId).toBe(s.admissionId);
+            expect(landed!.departureEvidence).toMatchObject({
+              status: 'confirmed',
+              reportedDate: ev.reportedDate,
+            });
+          }
+          const stay = after.stays.find((x) => x.admissionId === s.admissionId)!;
+          expect(stay.departureEvidence?.status).not.toBe('reported');
+          checkInvariants([...obs, confirmed], after, at);
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 

@@ -1,6 +1,12 @@
 import type { IsoDate, StatusChangeType } from '../observation/observation.js';
 import type { AdmissionInput, DepartureInput, StatusChangeInput, StayInput } from './stay-input.js';
 import { dayNumber, isoDate } from './dates.js';
+import {
+  departureStrength,
+  weighDepartureEvidence,
+  type InCountry,
+  type Weighed,
+} from './departure-evidence.js';
 import { normalizeClass, type RulePack, type UsPeriodRule, type UsRulePack } from './rule-pack.js';
 import type { Stay, StayComputation, StayDeparture, StayOutcome } from './stay.js';
 
@@ -22,8 +28,10 @@ type StoredStatusChange = StatusChangeInput;
 interface AdmW {
   readonly o: StoredAdmission;
   readonly day: number;
-  /** Departures that close this stay. */
+  /** Confirming departures (exact, not self-reports) that close this stay. */
   deps: DepW[] | null;
+  /** Self-reports and fuzzily matched departures placed on this stay: evidence that never closes it. */
+  weak: DepW[] | null;
   /** Departures carrying this stay's admission number but dated before its admission. */
   early: DepW[] | null;
   changes: ChgW[] | null;
@@ -129,6 +137,7 @@ export function computeStays(
   const adms: AdmW[] = [];
   let badAdms: StoredAdmission[] | null = null;
   const deps: DepW[] = [];
+  let weak: DepW[] | null = null;
   let unmatched: DepW[] | null = null;
   const chgs: ChgW[] = [];
   let numbered = false;
@@ -137,11 +146,13 @@ export function computeStays(
     if (day > asOfDay) continue;
     if (o.kind === 'Admission') {
       if (Number.isNaN(day)) (badAdms ??= []).push(o);
-      else adms.push({ o, day, deps: null, early: null, changes: null, depMin: NaN });
+      else adms.push({ o, day, deps: null, weak: null, early: null, changes: null, depMin: NaN });
     } else if (o.kind === 'Departure') {
       if (Number.isNaN(day)) (unmatched ??= []).push({ o, day, numberOf: null, byNumber: false });
       else {
-        deps.push({ o, day, numberOf: null, byNumber: false });
+        const w: DepW = { o, day, numberOf: null, byNumber: false };
+        if (departureStrength(o) === 'confirming') deps.push(w);
+        else (weak ??= []).push(w);
         if (o.admissionNumber !== null) numbered = true;
       }
     } else if (!Number.isNaN(day)) {
@@ -184,6 +195,20 @@ export function computeStays(
     if (a.deps) {
       if (a.deps.length > 1) a.deps.sort(byDayId);
       a.depMin = a.deps[0]!.day;
+    }
+  }
+  // Self-reports and fuzzily matched departures go to the stay open on their date, once the confirming
+  // ones are placed, so they never move a confirming departure nor close a stay.
+  if (weak !== null) {
+    if (weak.length > 1) weak.sort(byDayId);
+    for (const d of weak) {
+      const k =
+        byNumber && d.o.admissionNumber !== null
+          ? findByNumber(adms, byNumber, d.o.admissionNumber, d.day)
+          : null;
+      const t = k !== null && k.day <= d.day && openAt(adms, k, d.day) ? k : dateTarget(adms, d.day);
+      if (t === null) (unmatched ??= []).push(d);
+      else (t.weak ??= []).push(d);
     }
   }
 
@@ -478,9 +503,16 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
   const evidence: string[] = [o.id];
   if (a.dups) for (const id of a.dups) evidence.push(id);
   if (a.early) for (const d of a.early) evidence.push(d.o.id);
-  if (a.deps) for (const d of a.deps) evidence.push(d.o.id);
+  if (a.weak) {
+    for (const d of a.deps ? [...a.deps, ...a.weak].sort(byDayId) : a.weak) evidence.push(d.o.id);
+  } else if (a.deps) for (const d of a.deps) evidence.push(d.o.id);
   if (a.changes) for (const c of a.changes) evidence.push(c.o.id);
   const head = `Admitted ${o.date} as ${o.classOfAdmission}`;
+  // An unresolved stay has no departure, so its departure evidence does not cite the next admission
+  // (which is not among its evidence): a person reviews the records as they are.
+  const unresolvedEvidence = () => weighEvidence(a, null, pack, asOfDay);
+  // With only weak evidence of a departure, say that none is confirmed (rather than none recorded).
+  const none = a.weak ? 'no confirmed departure' : 'no departure recorded';
 
   if (a.early) {
     const d = a.early[0]!;
@@ -488,6 +520,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       null,
       evidence,
+      unresolvedEvidence(),
       'unresolved',
       null,
       null,
@@ -502,6 +535,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       null,
       evidence,
+      unresolvedEvidence(),
       'unresolved',
       null,
       null,
@@ -516,6 +550,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       null,
       evidence,
+      unresolvedEvidence(),
       'unresolved',
       null,
       null,
@@ -523,6 +558,8 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       `${head}, but the record carries no admit-until date, so the authorized period is unknown`,
     );
   }
+
+  const weighed = weighEvidence(a, next, pack, asOfDay);
 
   // Status changes, in date order: filings, grants and denials move the end of the period.
   let until = period.until;
@@ -619,6 +656,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       departure,
       evidence,
+      weighed,
       'status-changed',
       null,
       null,
@@ -636,6 +674,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
         o,
         departure,
         evidence,
+        weighed,
         'departed-on-time',
         null,
         null,
@@ -647,6 +686,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
         o,
         departure,
         evidence,
+        weighed,
         'departed-on-time',
         untilIso,
         null,
@@ -660,6 +700,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
         o,
         departure,
         evidence,
+        weighed,
         'departed-on-time',
         null,
         null,
@@ -672,6 +713,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       departure,
       evidence,
+      weighed,
       'departed-late',
       untilIso,
       n,
@@ -682,12 +724,13 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
 
   if (next) {
     const inf = pack.inferredDeparture;
-    const seen = `no departure record, but the admission on ${next.o.date} proves the person left before it (${inf.source})`;
+    const seen = `${a.weak ? 'no confirmed departure record' : 'no departure record'}, but the admission on ${next.o.date} proves the person left before it (${inf.source})`;
     if (until === Infinity) {
       return makeStay(
         o,
         departure,
         evidence,
+        weighed,
         'departed-on-time',
         null,
         null,
@@ -700,6 +743,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
         o,
         departure,
         evidence,
+        weighed,
         'departed-on-time',
         untilIso,
         null,
@@ -713,6 +757,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
         o,
         departure,
         evidence,
+        weighed,
         'departed-on-time',
         null,
         null,
@@ -723,6 +768,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       departure,
       evidence,
+      weighed,
       'departed-date-unknown',
       untilIso,
       null,
@@ -736,11 +782,12 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       departure,
       evidence,
+      weighed,
       'duration-of-status-open',
       null,
       null,
       rule,
-      `${text}; no departure recorded as of ${asOf}`,
+      `${text}; ${none} as of ${asOf}`,
     );
   }
   if (asOfDay <= until) {
@@ -748,11 +795,12 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       departure,
       evidence,
+      weighed,
       'within-period',
       untilIso,
       null,
       rule,
-      `${text}; no departure recorded, and the period runs past ${asOf}`,
+      `${text}; ${none}, and the period runs past ${asOf}`,
     );
   }
   const p = pendingAt(filings, asOfDay);
@@ -762,6 +810,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       departure,
       evidence,
+      weighed,
       'extension-pending',
       null,
       null,
@@ -774,11 +823,12 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
     o,
     departure,
     evidence,
+    weighed,
     'suspected-in-country-overstay',
     untilIso,
     n,
     rule,
-    `${text}; no departure recorded as of ${asOf}, ${plural(n)} after the period ended`,
+    `${text}; ${none} as of ${asOf}, ${plural(n)} after the period ended`,
   );
 }
 
@@ -792,11 +842,50 @@ function pendingText(pack: RulePack, f: Filing): string {
   return `the ${CHANGE_LABEL[f.change]} filed ${f.date} is pending, which stops the clock (${pack.statusChanges[f.change].source})`;
 }
 
-/** Every Stay is built here, so all share one shape. The explanation gets its full stop here. */
+/**
+ * The departure evidence of stay `a` (docs/rules.md, "Departure evidence"). Confirming departures
+ * end the stay; self-reports and fuzzy matches are weighed against them, the later admission and the
+ * stay's filings (the person's own acts in the country).
+ */
+function weighEvidence(a: AdmW, next: AdmW | null, pack: RulePack, asOfDay: number): Weighed {
+  if (a.deps === null && a.weak === null && next === null) return NO_EVIDENCE;
+  let fuzzy: readonly DepW[] = NO_DEPS;
+  let reports: readonly DepW[] = NO_DEPS;
+  if (a.weak) {
+    fuzzy = a.weak.filter((d) => departureStrength(d.o) === 'fuzzy');
+    reports = a.weak.filter((d) => departureStrength(d.o) === 'report');
+  }
+  const inCountry: InCountry[] = [];
+  if (reports.length > 0 && a.changes) {
+    for (const c of a.changes) {
+      if (c.o.event === 'filed' && c.day >= a.day) {
+        inCountry.push({ o: c.o, day: c.day, what: `the ${CHANGE_LABEL[c.o.change]} filed` });
+      }
+    }
+  }
+  return weighDepartureEvidence({
+    confirming: a.deps ?? NO_DEPS,
+    fuzzy,
+    reports,
+    inCountry,
+    laterAdmission: next,
+    inferredRule: pack.inferredDeparture.rule,
+    asOfDay,
+  });
+}
+
+const NO_EVIDENCE: Weighed = { evidence: null, note: '' };
+const NO_DEPS: readonly DepW[] = [];
+
+/**
+ * Every Stay is built here, so all share one shape. The explanation gets the departure-evidence note
+ * and its full stop here.
+ */
 function makeStay(
   o: StoredAdmission,
   departure: StayDeparture | null,
   evidence: readonly string[],
+  weighed: Weighed,
   outcome: StayOutcome,
   authorizedUntil: IsoDate | null,
   daysOverstay: number | null,
@@ -811,10 +900,11 @@ function makeStay(
     nationality: o.person.nationality,
     authorizedUntil,
     departure,
+    departureEvidence: weighed.evidence,
     outcome,
     daysOverstay,
     rule,
-    explanation: `${explanation}.`,
+    explanation: weighed.note === '' ? `${explanation}.` : `${explanation}; ${weighed.note}.`,
     evidence,
   };
 }
@@ -824,6 +914,7 @@ function invalidDateStay(o: StoredAdmission): Stay {
     o,
     null,
     [o.id],
+    NO_EVIDENCE,
     'unresolved',
     null,
     null,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { admission, departure, statusChange, US } from './test-fixtures.js';
+import { admission, departure, fuzzyDeparture, selfReport, statusChange, US } from './test-fixtures.js';
 import { computeStays } from './compute-stays.js';
 import { fromStayFacts, toStayFacts } from './stay-facts.js';
+import type { DepartureIdentity } from './stay-input.js';
 
 describe('stay facts projection', () => {
   const history = [
@@ -30,5 +31,33 @@ describe('stay facts projection', () => {
   it('gives the same stays as the full observations', () => {
     const projected = history.map((o) => fromStayFacts(o.id, toStayFacts(o)));
     expect(computeStays(projected, US, '2026-11-01')).toEqual(computeStays(history, US, '2026-11-01'));
+  });
+
+  it('takes how a departure was matched to the person beside the facts, not in them', () => {
+    const d = departure('d1', '2025-10-01', { channel: 'land' });
+    const facts = toStayFacts(d);
+    expect(fromStayFacts('d1', facts)).not.toHaveProperty('identity');
+    expect(fromStayFacts('d1', facts, 'fuzzy')).toMatchObject({ kind: 'Departure', identity: 'fuzzy' });
+    expect(fromStayFacts('d1', facts, 'exact')).toMatchObject({ kind: 'Departure', identity: 'exact' });
+    // Ignored for other kinds.
+    expect(fromStayFacts('a1', toStayFacts(history[0]!), 'fuzzy')).not.toHaveProperty('identity');
+  });
+
+  it('gives the same stays as the full observations with fuzzy matches and self-reports', () => {
+    const full = [
+      ...history,
+      fuzzyDeparture('d2', '2026-02-01'),
+      selfReport('r1', '2026-02-03'),
+      selfReport('r2', '2025-09-28', { admissionNumber: '90000000001' }),
+    ];
+    const projected = full.map((o) =>
+      fromStayFacts(o.id, toStayFacts(o), (o as { identity?: DepartureIdentity }).identity),
+    );
+    const stays = computeStays(projected, US, '2026-11-01');
+    expect(stays).toEqual(computeStays(full, US, '2026-11-01'));
+    expect(stays.stays.map((s) => s.departureEvidence?.status)).toEqual([
+      'confirmed',
+      'pending-identity-review',
+    ]);
   });
 });

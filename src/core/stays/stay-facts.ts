@@ -1,5 +1,5 @@
 import type { Observation } from '../observation/observation.js';
-import type { StayInput } from './stay-input.js';
+import type { DepartureIdentity, StayInput } from './stay-input.js';
 
 /**
  * The compact projection of an observation that the stays engine needs, stored beside the full body so
@@ -39,7 +39,12 @@ export function toStayFacts(o: Observation): string {
 
 type Cell = string | null;
 
-export function fromStayFacts(id: string, facts: string): StayInput {
+/**
+ * Reads the projection back. `identity` is how the departure was placed on the person (`fuzzy`: by the
+ * linkage model only); it is not part of the facts, which describe the record, not the match, so the
+ * store passes it from the observation's link. Absent means exact; it is ignored for other kinds.
+ */
+export function fromStayFacts(id: string, facts: string, identity?: DepartureIdentity): StayInput {
   const f = JSON.parse(facts) as [string, string, Cell, Cell, ...unknown[]];
   const [k, date, admissionNumber, nationality] = f;
   const person = { nationality };
@@ -68,6 +73,7 @@ export function fromStayFacts(id: string, facts: string): StayInput {
       channel: f[5] as 'air',
       carrier: f[6] as Cell,
       flight: f[7] as Cell,
+      ...(identity === undefined ? {} : { identity }),
     };
   }
   return {

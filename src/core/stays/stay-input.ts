@@ -6,11 +6,24 @@ type Narrow<O> = Omit<O, 'person' | 'provenance'> & {
 };
 
 /**
+ * How a departure record was placed on the person: `exact` by an exact key (document, admission
+ * number), `fuzzy` by the probabilistic linkage model only. A fuzzy match never ends a stay: it waits
+ * for a person to confirm the identity (PRODUCT.md: an uncertain identity match is never merged silently).
+ */
+export const DEPARTURE_IDENTITIES = ['exact', 'fuzzy'] as const;
+export type DepartureIdentity = (typeof DEPARTURE_IDENTITIES)[number];
+
+/**
  * What the stays engine reads of an observation: its kind-specific facts, admission number and the
  * person's nationality (for statistics), not names or documents. A stored observation is one; so is
  * the compact projection the store keeps for fast recomputes (stay-facts.ts).
  */
-export type StayInput = Narrow<Admission> | Narrow<Departure> | Narrow<StatusChange>;
+export type StayInput = AdmissionInput | DepartureInput | StatusChangeInput;
 export type AdmissionInput = Narrow<Admission>;
-export type DepartureInput = Narrow<Departure>;
+/**
+ * A departure, and how surely it is this person's: `identity` absent means `exact` (so a stored
+ * observation, which has no such field, is an exact match). The store sets `fuzzy` for departures the
+ * linkage model placed on the person.
+ */
+export type DepartureInput = Narrow<Departure> & { readonly identity?: DepartureIdentity };
 export type StatusChangeInput = Narrow<StatusChange>;

@@ -14,6 +14,7 @@ import type {
   StoredObservation,
 } from '../observation/observation.js';
 import { parseRulePack, type RulePack, type SchengenRulePack, type UsRulePack } from './rule-pack.js';
+import type { DepartureIdentity } from './stay-input.js';
 
 function load(json: unknown): RulePack {
   const parsed = parseRulePack(json);
@@ -91,4 +92,18 @@ export function statusChange(
     provenance: provenance(id),
     ...opts,
   };
+}
+
+/** A departure record the linkage model placed on the person (not by an exact key): `identity: 'fuzzy'`. */
+export function fuzzyDeparture(
+  id: string,
+  date: string,
+  opts: Opt<Departure> = {},
+): Departure & { readonly id: string; readonly identity: DepartureIdentity } {
+  return { ...(departure(id, date, opts) as Departure & { id: string }), identity: 'fuzzy' };
+}
+
+/** A departure the person reported themselves (channel `self-report`): no carrier, flight or port. */
+export function selfReport(id: string, date: string, opts: Opt<Departure> = {}): StoredObservation {
+  return departure(id, date, { channel: 'self-report', carrier: null, flight: null, port: null, ...opts });
 }

@@ -56,7 +56,9 @@ create table link_decision (
 -- Pairs a person decides: uncertain ones, and a random sample of automatic links for quality review.
 create table identity_review (
   id bigint generated always as identity primary key,
-  reason text not null check (reason in ('uncertain', 'quality-sample')),
+  -- uncertain: the model was unsure; quality-sample: a random automatic link; departure-identity: a
+  -- departure linked by the model, pending a person's confirmation before it counts.
+  reason text not null check (reason in ('uncertain', 'quality-sample', 'departure-identity')),
   -- The records placed by the decision under review (a group of records that share exact keys moves together).
   observation_ids bigint[] not null,
   -- The person the record was placed on, and the candidate it may be (the same person for a quality sample).
