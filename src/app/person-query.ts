@@ -1,4 +1,5 @@
 import type { StoredObservation } from '../core/observation/observation.js';
+import type { DepartureEvidence } from '../core/stays/stay.js';
 import type { Database } from '../store/database.js';
 import type { SqlSession } from '../store/sql-session.js';
 import {
@@ -25,6 +26,8 @@ export interface PersonStay {
   readonly rule: string;
   readonly explanation: string;
   readonly evidence: readonly string[];
+  /** How strong the departure evidence is: confirmed, pending identity review, reported, … (docs/departures.md). */
+  readonly departureEvidence: DepartureEvidence | null;
 }
 
 export interface PersonView {
@@ -73,7 +76,7 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       `select seq, admission_id::text as admission_id, to_char(admitted_on, 'YYYY-MM-DD') as admitted_on, class_of_admission, port, nationality,
               to_char(authorized_until, 'YYYY-MM-DD') as authorized_until, to_char(departed_on, 'YYYY-MM-DD') as departed_on, departure_channel,
               departure_inferred, departure_observation_id::text as departure_observation_id, outcome, days_overstay, rule, explanation,
-              evidence::text[] as evidence
+              evidence::text[] as evidence, departure_evidence
          from stay where person_id = $1 order by seq`,
       [id],
     );
@@ -122,6 +125,10 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
         rule: r['rule'] as string,
         explanation: r['explanation'] as string,
         evidence: r['evidence'] as string[],
+        departureEvidence:
+          typeof r['departure_evidence'] === 'string'
+            ? (JSON.parse(r['departure_evidence']) as DepartureEvidence)
+            : ((r['departure_evidence'] as DepartureEvidence | null) ?? null),
       })),
       unmatchedDepartureIds: unmatched.map((u) => u.id),
     };
