@@ -23,6 +23,13 @@ import type {
   ReviewSummary,
 } from '../../src/app/identity-review.js';
 import type { Explanation } from '../../src/identity/linkage-resolver.js';
+import type {
+  DepartureEvidenceRow,
+  DepartureReportRow,
+  LiveDepartureStats,
+} from '../../src/app/departure-stats.js';
+import type { DepartureAlert } from '../../src/app/person-follows.js';
+import type { SelfReportReceipt, SelfReportSubmission } from '../../src/departures/self-report.js';
 
 export type {
   DisputeSubmission,
@@ -43,6 +50,12 @@ export type {
   ReviewStatus,
   ReviewSummary,
   Explanation,
+  DepartureEvidenceRow,
+  DepartureReportRow,
+  LiveDepartureStats,
+  DepartureAlert,
+  SelfReportReceipt,
+  SelfReportSubmission,
 };
 export type OverstayRow = OverstayReportResult['total'];
 export type PersonStay = PersonView['stays'][number];
@@ -61,6 +74,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** For a 429: the seconds the server asks to wait (its retry-after header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -125,11 +140,13 @@ async function request<T>(
   if (!res.ok) {
     const e = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     if (res.status === 401 && !options.quiet401) onUnauthenticated();
+    const retryAfter = Number(res.headers.get('retry-after'));
     throw new HttpError(
       res.status,
       e?.code ?? `HTTP_${res.status}`,
       e?.message ?? `${res.status} ${res.statusText}`,
       e?.details,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     );
   }
   return body as T;
@@ -292,6 +309,30 @@ export const api = {
       { body: { how } },
     ),
 
+  /** Departures: the live dashboard's figures (every role, no purpose: figures only). */
+  departuresLive: (days: number, signal: AbortSignal) =>
+    request<LiveDepartureStats>('GET', withQuery('/api/departures/live', { days }), { signal }),
+  /** Self-departures in a period by channel and citizenship (figures). */
+  departureReport: (q: { from: string; to: string }, signal: AbortSignal) =>
+    request<{ rows: DepartureReportRow[]; total: number }>('GET', withQuery('/api/departures/report', q), {
+      signal,
+    }),
+  /** The stays behind a figure of the departure report, with their evidence (case workers; personal). */
+  departureEvidence: (q: DepartureEvidenceQuery, signal: AbortSignal) =>
+    request<{ stays: DepartureEvidenceRow[] }>('GET', withQuery('/api/departures/report/stays', { ...q }), {
+      signal,
+    }),
+  /** The public self-report of a departure: no session needed. */
+  fileSelfReport: (s: SelfReportSubmission) =>
+    request<SelfReportReceipt>('POST', '/api/departures/self-reports', { body: s, quiet401: true }),
+  /** Following persons (case workers): alerted once when their departure is confirmed. */
+  follows: (signal: AbortSignal) => request<{ persons: string[] }>('GET', '/api/follows', { signal }),
+  setFollowing: (personId: string, following: boolean) =>
+    request<{ following: boolean }>(
+      following ? 'POST' : 'DELETE',
+      `/api/persons/${encodeURIComponent(personId)}/follow`,
+    ),
+
   /** User admin (admin): staff accounts; a TOTP secret comes back once, in the answer that made it. */
   users: (signal: AbortSignal) => request<UsersAnswer>('GET', '/api/users', { signal }),
   createUser: (u: { username: string; password: string; role: string; office: string | null }) =>
@@ -306,6 +347,14 @@ export const api = {
   resetUserTotp: (id: string) =>
     request<AccountChangeAnswer>('POST', `/api/users/${encodeURIComponent(id)}/totp`),
 };
+
+export interface DepartureEvidenceQuery {
+  from: string;
+  to: string;
+  channel?: string | undefined;
+  nationality?: string | undefined;
+  limit?: number | undefined;
+}
 
 /** A search hit; the probability is the model's, for a search by particulars (null for the exact search). */
 export type SearchHit = PersonHit & { readonly probability: number | null };

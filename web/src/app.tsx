@@ -5,6 +5,7 @@ import { AuditPage } from './pages/audit-page.js';
 import { UsersPage } from './pages/users-page.js';
 import { ErrorMessage, Loading } from './components/status.js';
 import { DisputePage, DisputeStatusPage } from './pages/dispute-pages.js';
+import { DepartureEvidencePage, LiveDeparturesPage } from './pages/departures-live-page.js';
 import { DrillDownPage } from './pages/drill-down-page.js';
 import { IdentityReviewPage, IdentityReviewQueuePage } from './pages/identity-review-pages.js';
 import { DisputeWorkPage, RedressQueuePage } from './pages/redress-pages.js';
@@ -12,6 +13,7 @@ import { OverviewPage } from './pages/overview-page.js';
 import { PersonPage } from './pages/person-page.js';
 import { QuarantinePage } from './pages/quarantine-page.js';
 import { SearchPage } from './pages/search-page.js';
+import { SelfReportPage } from './pages/self-report-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { matchPath, useLocation } from './router.js';
 import { UserContext } from './session.js';
@@ -23,10 +25,11 @@ type SessionState =
   | { status: 'error'; error: HttpError };
 
 export function App() {
-  // The dispute form and its status page are public: no session, nothing of the app around them.
+  // The dispute form, its status page and the departure self-report are public: no session, nothing of the app around them.
   const { pathname } = useLocation();
   if (matchPath('/dispute', pathname)) return <DisputePage />;
   if (matchPath('/dispute/status', pathname)) return <DisputeStatusPage />;
+  if (matchPath('/departure-report', pathname)) return <SelfReportPage />;
   return <StaffApp />;
 }
 
@@ -100,6 +103,8 @@ function Routes() {
   const person = matchPath('/persons/:id', pathname);
   if (person) return <PersonPage id={person['id']!} />;
   if (matchPath('/search', pathname)) return <SearchPage />;
+  if (matchPath('/departures/live', pathname)) return <LiveDeparturesPage />;
+  if (matchPath('/departures/report/stays', pathname)) return <DepartureEvidencePage />;
   if (matchPath('/quarantine', pathname)) return <QuarantinePage />;
   // <- auditor and user-admin pages
   if (matchPath('/audit', pathname)) return <AuditPage />;

@@ -42,3 +42,13 @@ export function countryLabel(alpha3: string): string {
   const name = a2 && regionNames ? regionNames.of(a2) : undefined;
   return name ? `${name} (${alpha3})` : alpha3;
 }
+
+let options: { code: string; label: string }[] | undefined;
+
+/** Every ISO country as an option for a form: its alpha-3 code and "Name (CODE)", sorted by name. */
+export function countryOptions(): readonly { code: string; label: string }[] {
+  options ??= [...ALPHA2.keys()]
+    .map((code) => ({ code, label: countryLabel(code) }))
+    .sort((a, b) => a.label.localeCompare(b.label, 'en'));
+  return options;
+}

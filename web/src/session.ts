@@ -23,6 +23,10 @@ export const OFFER = {
   linkageQuality: ['analyst', 'supervisor', 'auditor', 'admin'],
   identityVerify: ['officer', 'supervisor'],
   mergeSplit: ['supervisor'],
+  // Departures: the live dashboard and the report are figures for every role; the stays behind a figure,
+  // following a person and the alerts when a followed person is confirmed departed are case work.
+  departureEvidence: ['officer', 'supervisor'],
+  follow: ['officer', 'supervisor'],
 } as const satisfies Record<string, readonly string[]>;
 
 export function offered(user: User | null, what: keyof typeof OFFER): boolean {

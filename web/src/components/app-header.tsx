@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, navigate, useLocation } from '../router.js';
 import { offered, useUser } from '../session.js';
+import { DepartureAlerts } from './departure-alerts.js';
 import { PurposePicker } from './purpose-picker.js';
 
 export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
@@ -18,6 +19,13 @@ export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
       <nav aria-label="Main">
         <Link to="/" aria-current={current('/')}>
           Overview
+        </Link>
+        <Link
+          to="/departures/live"
+          aria-current={pathname.startsWith('/departures/') ? 'page' : undefined}
+          data-testid="nav-departures-live"
+        >
+          Live departures
         </Link>
         {/* <- auditor and user-admin links */}
         {offered(user, 'audit') ? (
@@ -61,6 +69,7 @@ export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
           Sign out
         </button>
       </div>
+      <DepartureAlerts />
     </header>
   );
 }

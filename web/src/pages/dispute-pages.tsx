@@ -136,6 +136,9 @@ export function DisputePage() {
       <p>
         <Link to="/dispute/status">Already filed one? Check its status</Link>
       </p>
+      <p>
+        <Link to="/departure-report">Leaving, or left? Report your departure</Link>
+      </p>
     </main>
   );
 }

@@ -33,6 +33,7 @@ const STATUS_LABELS = {
 const REASON_LABELS = {
   uncertain: 'Uncertain pair',
   'quality-sample': 'Quality sample',
+  'departure-identity': 'Departure to confirm',
 } as const satisfies Record<ReviewReason, string>;
 const STATUSES = Object.keys(STATUS_LABELS) as ReviewStatus[];
 const REASONS = Object.keys(REASON_LABELS) as ReviewReason[];
@@ -290,7 +291,9 @@ function Pair({ id }: { id: string }) {
       <p className="hint">
         {r.reason === 'uncertain'
           ? 'The model was not sure these records are one person, or may not link them by itself: the record was kept on a person of its own until someone decides.'
-          : 'A sample of the model’s automatic links: it linked these records by itself. Check that it was right.'}
+          : r.reason === 'departure-identity'
+            ? 'The model linked a departure to this person by itself: it counts as the person’s departure only once someone confirms it is theirs.'
+            : 'A sample of the model’s automatic links: it linked these records by itself. Check that it was right.'}
       </p>
       {r.constraint ? (
         <p className="status forbidden" data-testid="review-constraint">

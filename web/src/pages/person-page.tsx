@@ -74,6 +74,7 @@ function Person({
           <Link to={`/persons/${person.mergedInto}`}>person {person.mergedInto}</Link>.
         </p>
       ) : null}
+      {offered(user, 'follow') && !person.mergedInto ? <FollowToggle personId={person.id} /> : null}
       <Identity person={person} reload={reload} />
       {canCorrectLinks ? (
         <LinkageTools person={person} splitting={splitting} setSplitting={setSplitting} reload={reload} />
@@ -198,6 +199,56 @@ function VerifyIdentityForm({ personId, onDone }: { personId: string; onDone: ()
       </button>
       {error ? <ActionError error={error} testId="identity-verify-error" /> : null}
     </form>
+  );
+}
+
+/**
+ * Officers and supervisors follow a person to be alerted (in the header) once their departure is confirmed:
+ * a departure that ends a stay, not a self-report alone.
+ */
+function FollowToggle({ personId }: { personId: string }) {
+  const follows = useApi(`follows:${personId}`, (signal) => api.follows(signal));
+  // What the last change answered; until one, what the list says.
+  const [changed, setChanged] = useState<boolean | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<HttpError | null>(null);
+  if (follows.status === 'loading') return null;
+  if (follows.status === 'error' && changed === null)
+    return <ActionError error={follows.error} testId="follow-error" />;
+  const following = changed ?? (follows.status === 'ok' && follows.data.persons.includes(personId));
+  const toggle = () => {
+    setBusy(true);
+    setError(null);
+    api.setFollowing(personId, !following).then(
+      (r) => {
+        setBusy(false);
+        setChanged(r.following);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(asHttpError(err));
+      },
+    );
+  };
+  return (
+    <div className="follow" data-testid="follow">
+      <button
+        type="button"
+        onClick={toggle}
+        disabled={busy}
+        aria-pressed={following}
+        data-testid="follow-toggle"
+        data-following={String(following)}
+      >
+        {following ? 'Following (stop)' : 'Follow'}
+      </button>
+      <span className="hint">
+        {following
+          ? "You will be alerted at the top of the page when this person's departure is confirmed."
+          : "Follow to be alerted when this person's departure is confirmed."}
+      </span>
+      {error ? <ActionError error={error} testId="follow-error" /> : null}
+    </div>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, HttpError, type User } from '../api.js';
+import { Link } from '../router.js';
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
@@ -185,6 +186,21 @@ export function SignInPage({ expired, onSignedIn }: { expired: boolean; onSigned
         ) : null}
         <p className="hint">Every record in the demo is synthetic. Access is logged.</p>
       </form>
+      <nav className="public-links" aria-label="For travellers">
+        <p>Not staff? No sign-in needed:</p>
+        <ul>
+          <li>
+            <Link to="/departure-report" data-testid="public-link-departure-report">
+              Report your departure
+            </Link>
+          </li>
+          <li>
+            <Link to="/dispute" data-testid="public-link-dispute">
+              Dispute your record
+            </Link>
+          </li>
+        </ul>
+      </nav>
     </main>
   );
 }
