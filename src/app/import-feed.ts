@@ -1,3 +1,5 @@
+import { loadPortCountries } from '../departures/port-countries.js';
+import { readPaxlst } from '../ingest/read-paxlst.js';
 import { FeedError, formatOfFile } from '../ingest/read-feed.js';
 import { preparedInThread, preparedInWorker } from '../ingest/prepared-feed.js';
 import { importRecords, type ImportSummary } from '../ingest/importer.js';
@@ -32,8 +34,23 @@ export async function importFeedFiles(
   const summaries: ImportSummary[] = [];
   const names: string[] = [];
   for (const file of files) {
+    if (isPaxlstFile(file)) {
+      summaries.push(
+        await importRecords(ctx.db, ctx.resolver, preparedInThread(readPaxlst(file, loadPortCountries())), {
+          source,
+          file,
+          format: 'paxlst',
+          onProgress: (p) => onProgress?.({ file, ...p }),
+        }),
+      );
+      names.push(file);
+      continue;
+    }
     const format = formatOfFile(file);
-    if (format === null) throw new FeedError(`${file}: unknown format; use a .csv, .ndjson or .jsonl file`);
+    if (format === null)
+      throw new FeedError(
+        `${file}: unknown format; use a .csv, .ndjson or .jsonl file, or PAXLST (.edi, .paxlst)`,
+      );
     let header: string | null = null;
     const records = preparedInWorker(file, format, (h) => (header = h));
     summaries.push(
@@ -49,6 +66,9 @@ export async function importFeedFiles(
   }
   return finish(ctx, summaries, names, onRecompute);
 }
+
+/** UN/EDIFACT PAXLST manifests (docs/paxlst.md), by their file name. */
+export const isPaxlstFile = (file: string): boolean => /\.(edi|paxlst|edifact)$/i.test(file);
 
 /** Imports records submitted through the API (already split into fields). */
 export async function importSubmitted(

@@ -2,13 +2,15 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
 import { importSubmitted } from '../../app/import-feed.js';
+import { loadPortCountries } from '../../departures/port-countries.js';
+import { readPaxlst } from '../../ingest/read-paxlst.js';
 import { readCsv, readNdjson } from '../../ingest/read-feed.js';
 import { ApiError } from '../api-error.js';
 
 export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Feeds arrive as text; they are streamed record by record like a file.
   app.addContentTypeParser(
-    ['text/csv', 'application/x-ndjson'],
+    ['text/csv', 'application/x-ndjson', 'application/edifact'],
     { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 },
     (_req, body, done) => done(null, body),
   );
@@ -20,7 +22,8 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags: ['imports'],
-        summary: 'Import a feed (text/csv or application/x-ndjson body); idempotent, bad records quarantined',
+        summary:
+          'Import a feed (text/csv or application/x-ndjson body), or PAXLST manifests (application/edifact); idempotent, bad records quarantined',
         querystring: {
           type: 'object',
           required: ['source'],
@@ -32,8 +35,21 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const type = req.headers['content-type']?.split(';')[0]?.trim();
       if (typeof req.body !== 'string')
-        throw new ApiError('VALIDATION_FAILED', 'send the feed as text/csv or application/x-ndjson');
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          'send the feed as text/csv or application/x-ndjson, or PAXLST as application/edifact',
+        );
       const stream = Readable.from([req.body]);
+      if (type === 'application/edifact') {
+        const result = await importSubmitted(
+          ctx,
+          readPaxlst(stream, loadPortCountries()),
+          req.query.source,
+          'paxlst',
+        );
+        req.access!.recordRefs.push(`import:${result.importId}`);
+        return result;
+      }
       let header: string | null = null;
       const records = type === 'text/csv' ? readCsv(stream, (h) => (header = h)) : readNdjson(stream);
       const result = await importSubmitted(

@@ -1,0 +1,52 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { manifestDepartures } from '../core/paxlst/departures.js';
+import { formatPaxlstError } from '../core/paxlst/manifest.js';
+import { parsePaxlst } from '../core/paxlst/parse-paxlst.js';
+import type { IncomingRecord } from './incoming-record.js';
+
+export interface PaxlstReading {
+  /** The platform's country (ISO alpha-3): the leg that leaves it makes departures. */
+  readonly country: string;
+  readonly portCountry: (code: string) => string | null;
+  /** Told of what is read but is not evidence (a booked list), for the summary. */
+  readonly onNote?: (note: string) => void;
+}
+
+/**
+ * Reads a PAXLST file (or stream) as incoming records: each boarded passenger or crew member on the leg
+ * out of the country is a Departure record (its content keeps the manifest's references); a rejected
+ * message is one unreadable record, kept as received with every error naming segment and position, so
+ * it lands in quarantine while the good messages go through. Streaming: the file is never held whole.
+ */
+export async function* readPaxlst(
+  input: string | Readable,
+  reading: PaxlstReading,
+): AsyncGenerator<IncomingRecord> {
+  const stream = typeof input === 'string' ? createReadStream(input, { encoding: 'latin1' }) : input;
+  for await (const result of parsePaxlst(stream as AsyncIterable<string>)) {
+    if (!result.ok) {
+      yield {
+        line: result.position.line,
+        content:
+          result.raw ?? `(${result.scope} ${result.controlRef ?? ''} ${result.messageRef ?? ''})`.trim(),
+        fields: null,
+        readError: {
+          field: result.errors[0]?.segment ?? '*',
+          reason: result.errors.map(formatPaxlstError).join('; '),
+        },
+      };
+      continue;
+    }
+    const m = result.message;
+    const evidence = manifestDepartures(m, reading.country, reading.portCountry);
+    if (!evidence.evidence) {
+      reading.onNote?.(`message ${m.messageRef}: ${evidence.note}`);
+      continue;
+    }
+    for (const d of evidence.departures) {
+      const manifest = { interchange: m.interchange.controlRef, message: m.messageRef, status: m.status };
+      yield { line: m.position.line, content: JSON.stringify({ ...d.record, manifest }), fields: d.record };
+    }
+  }
+}
