@@ -3,7 +3,8 @@
  * commit), each beside a baseline measured in the same run, then the linkage engine on generated person
  * records and new records streamed against a million stored persons. Nothing here is asserted: timings
  * never go in tests. Settings: BENCH_OBSERVATIONS (default 2,000,000 in two halves), BENCH_LINK_RECORDS
- * (default 1,000,000), BENCH_STREAM_PERSONS (default 1,000,000), BENCH_DATABASE_URL.
+ * (default 1,000,000), BENCH_STREAM_PERSONS (default 1,000,000), BENCH_PIPELINE_SECONDS (default 60:
+ * manifest passengers at 2,000/s through NATS_URL), BENCH_DATABASE_URL. Then PAXLST parsing speed.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
@@ -23,12 +24,16 @@ import { createScratchDatabase } from '../test/integration/scratch-database.js';
 import { auditCostOfPersonRead, auditVerifyFigure } from './audit-bench.js';
 import { linkageFigures } from './linkage-bench.js';
 import { streamingLinkageFigure } from './linkage-store-bench.js';
+import { paxlstParsingFigure } from './paxlst-bench.js';
+import { streamingPipelineFigure } from './stream-bench.js';
 import { splitByDate } from './split-by-date.js';
 
 const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TARGET = Number(process.env['BENCH_OBSERVATIONS'] ?? 2_000_000);
 const LINK_RECORDS = Number(process.env['BENCH_LINK_RECORDS'] ?? 1_000_000);
 const STREAM_PERSONS = Number(process.env['BENCH_STREAM_PERSONS'] ?? 1_000_000);
+const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const PIPELINE_SECONDS = Number(process.env['BENCH_PIPELINE_SECONDS'] ?? 60);
 const FEEDS = ['admissions.csv', 'departures.csv', 'status-changes.csv'];
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -190,6 +195,16 @@ async function main() {
       await streamDb.close();
       await streamScratch.drop();
     }
+    console.log('');
+    const pipelineScratch = createScratchDatabase('imos_bench_pipeline', ADMIN_URL);
+    const pipelineDb = await pipelineScratch.open();
+    try {
+      await streamingPipelineFigure(pipelineDb, NATS_URL, PIPELINE_SECONDS, 2_000);
+    } finally {
+      await pipelineDb.close();
+      await pipelineScratch.drop();
+    }
+    await paxlstParsingFigure();
   } finally {
     clearInterval(sampler);
     rmSync(work, { recursive: true, force: true });
