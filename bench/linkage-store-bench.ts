@@ -133,11 +133,17 @@ const quantile = (xs: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
 
+/**
+ * Micro-batches of 20: measured against a million persons, 50 gave 6,200 records/s at p99 26 ms, 20 gave
+ * 4,600 records/s at p99 13 ms; the figure asks for 2,000 records/s within 20 ms each.
+ */
+export const STREAM_BATCH = 20;
+
 export async function streamingLinkageFigure(
   db: Database,
   persons: number,
   records = 20_000,
-  batchSize = 50,
+  batchSize = STREAM_BATCH,
 ) {
   const t0 = performance.now();
   const stream = await fillStore(db, persons, records);

@@ -15,10 +15,15 @@ export interface KeyGroups {
   /** Keys the store does not hold yet, with their group. */
   readonly newKeys: readonly { readonly key: string; readonly group: number }[];
   /**
-   * Groups holding a public record that reached several stored persons: placed on the oldest, the
-   * others withheld (a public record never merges two persons; a person decides).
+   * Groups that reached several stored persons but may not merge them: a public record (it never merges
+   * two persons), or persons a reviewer decided are different. Placed on the oldest, the others withheld
+   * for a person to decide.
    */
-  readonly withheld: readonly { readonly group: number; readonly persons: readonly string[] }[];
+  readonly withheld: readonly {
+    readonly group: number;
+    readonly persons: readonly string[];
+    readonly reason: 'public' | 'decided-apart';
+  }[];
 }
 
 const byNumericId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
@@ -72,10 +77,29 @@ export async function groupByExactKeys(
     if (g !== undefined) storedPersons[g]!.push(person);
   }
   for (const list of storedPersons) list.sort(byNumericId);
-  const withheld: { group: number; persons: string[] }[] = [];
+  const withheld: { group: number; persons: string[]; reason: 'public' | 'decided-apart' }[] = [];
   const publicGroups = new Set(inputs.flatMap((input, i) => (input.public ? [groupOf[i]!] : [])));
   for (const g of publicGroups)
-    if (storedPersons[g]!.length > 1) withheld.push({ group: g, persons: storedPersons[g]!.splice(1) });
+    if (storedPersons[g]!.length > 1)
+      withheld.push({ group: g, persons: storedPersons[g]!.splice(1), reason: 'public' });
+  // A reviewer's "different" (or a split) stands: keys never merge persons a person kept apart.
+  const merging = storedPersons.flatMap((persons) => (persons.length > 1 ? persons : []));
+  if (merging.length > 0) {
+    const apart = await session.query<{ a: string; b: string }>(
+      `select person_a::text as a, person_b::text as b from linkage_constraint
+        where person_a = any($1::bigint[]) and person_b = any($1::bigint[])`,
+      [merging],
+    );
+    const kept = new Set(apart.map((c) => `${c.a}:${c.b}`));
+    const isApart = (x: string, y: string) => kept.has(`${x}:${y}`) || kept.has(`${y}:${x}`);
+    storedPersons.forEach((persons, g) => {
+      if (persons.length < 2) return;
+      const oldest = persons[0]!;
+      if (!persons.slice(1).some((p) => isApart(oldest, p) || persons.some((q) => q !== p && isApart(p, q))))
+        return;
+      withheld.push({ group: g, persons: persons.splice(1), reason: 'decided-apart' });
+    });
+  }
   const newKeys: { key: string; group: number }[] = [];
   for (const [key, node] of keyNode)
     if (!known.has(key)) newKeys.push({ key, group: groupOfRoot.get(uf.find(node))! });

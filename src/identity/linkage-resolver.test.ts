@@ -203,4 +203,35 @@ describe('the linkage resolver', () => {
       expect.stringMatching(/never merges them/),
     ]);
   });
+
+  it("keeps persons a reviewer decided are different apart, even when a record's keys reach both", async () => {
+    const ctx = await context();
+    await submit(ctx, [
+      admission('A1'),
+      admission('A2', {
+        given_names: 'Kenji',
+        family_names: 'Watanabe',
+        birth_date: '1975-01-20',
+        nationality: 'JPN',
+        doc_country: 'JPN',
+        doc_number: 'TK0000001',
+      }),
+    ]);
+    const [a1, a2] = [await personOf('A1'), await personOf('A2')];
+    const [x, y] = [a1, a2].sort((p, q) => Number(p) - Number(q));
+    await db!.session((s) =>
+      s.query(
+        "insert into linkage_constraint (person_a, person_b, reason, created_by) values ($1, $2, 'different', 'reviewer')",
+        [x, y],
+      ),
+    );
+    await submit(ctx, [{ ...departure('D9'), admission_number: admission('A2').admission_number }]);
+    expect(await personOf('A1')).not.toBe(await personOf('A2'));
+    const reviews = await db!.session((s) =>
+      s.query<{ explanation: { constraint: string } }>('select explanation from identity_review'),
+    );
+    expect(reviews.map((r) => r.explanation.constraint)).toContainEqual(
+      expect.stringMatching(/decided are different/),
+    );
+  });
 });

@@ -61,6 +61,9 @@ const DOCUMENTS_CONFLICT =
 const PUBLIC_NEVER_MERGES =
   'a record from the public (a self-report) reaches two persons by its keys: it never merges them; a person decides';
 
+const DECIDED_APART =
+  'the record reaches by its keys persons a reviewer decided are different people: they are not merged; a person decides where it belongs';
+
 /** A group of the batch with no stored person by its keys: the model places it. */
 interface OpenGroup {
   readonly group: number;
@@ -291,7 +294,13 @@ async function matchOpenGroups(
       withheldReviews.push({
         group: w.group,
         person,
-        match: { ...match, explanation: { ...match.explanation, constraint: PUBLIC_NEVER_MERGES } },
+        match: {
+          ...match,
+          explanation: {
+            ...match.explanation,
+            constraint: w.reason === 'public' ? PUBLIC_NEVER_MERGES : DECIDED_APART,
+          },
+        },
       });
     }
   }
@@ -484,13 +493,27 @@ async function writeDecisions(
   }
   // Records of an exact group the model joined to another group of the batch: explained by that pair.
   const joinOf = new Map(matched.joins.map((j) => [j.exactGroup, j.match]));
+  const joinedInto = new Map<number, PairMatch>(); // final group -> a pair that joined it
   inputs.forEach((input, i) => {
     const m = joinOf.get(matched.exactGroupOf[i]!);
     if (m === undefined || input.observationId === undefined || decided.has(i)) return;
     const person = personOfGroup[matched.groups.groupOf[i]!]!;
+    decided.add(i);
     decision(i, 'linked', person, person, m);
+    joinedInto.set(matched.groups.groupOf[i]!, m);
     linkedByModel++;
   });
+  // A person put together by the model from records of one batch: its departures wait for a person's
+  // confirmation, whichever side of the join they were on.
+  for (const [g, m] of joinedInto) {
+    const departures = (inputsOfGroup.get(g) ?? []).filter((i) => inputs[i]!.kind === 'Departure');
+    if (departures.length === 0) continue;
+    for (const i of departures) {
+      decided.add(i);
+      linkedInputs.add(i);
+    }
+    review(departures, 'departure-identity', personOfGroup[g]!, personOfGroup[g]!, m);
+  }
   for (const w of matched.withheldReviews) {
     const members = inputsOfGroup.get(w.group) ?? [];
     if (members.length > 0) review(members, 'uncertain', personOfGroup[w.group]!, w.person, w.match);

@@ -89,6 +89,24 @@ export async function mergePersons(
     [from, into],
   );
   await session.query('delete from person_descriptor where person_id = any($1::bigint[])', [from]);
+  // Decisions that kept the merged person apart from someone now keep the survivor apart from them.
+  await session.query(
+    `insert into linkage_constraint (person_a, person_b, reason, created_by, created_at)
+     select least(m.into_id, o.other), greatest(m.into_id, o.other), c.reason, c.created_by, c.created_at
+       from linkage_constraint c
+       join (${pairs}) m on c.person_a = m.from_id or c.person_b = m.from_id
+       cross join lateral (select case when c.person_a = m.from_id then c.person_b else c.person_a end as other) o
+      where o.other <> m.into_id
+     on conflict do nothing`,
+    [from, into],
+  );
+  await session.query(
+    `insert into person_follow (user_id, person_id, created_at)
+     select f.user_id, m.into_id, f.created_at from person_follow f join (${pairs}) m on f.person_id = m.from_id
+     on conflict do nothing`,
+    [from, into],
+  );
+  await session.query('delete from person_follow where person_id = any($1::bigint[])', [from]);
   // A merge clears the "identity verified" mark: the person is no longer the one that was verified.
   await session.query(
     `update person set identity_verified_at = null, identity_verified_by = null, identity_verified_how = null

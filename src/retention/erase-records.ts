@@ -40,6 +40,12 @@ export async function erasePersons(
      select count(*)::int as n from t`,
     [ids, erasures.map((e) => e.rule), erasedAt.toISOString()],
   );
+  const observationIds = (
+    await s.query<{ id: string }>(
+      'select id::text as id from observation where person_id = any($1::bigint[])',
+      [ids],
+    )
+  ).map((r) => r.id);
   const [raw] = await s.query<{ n: number }>(
     `with d as (delete from raw_record where id in (select id from observation where person_id = any($1::bigint[])) returning 1)
      select count(*)::int as n from d`,
@@ -67,7 +73,7 @@ export async function erasePersons(
       [ids],
     )
   ).map((r) => r.id);
-  await eraseLinkage(s, gone);
+  await eraseLinkage(s, gone, observationIds);
   await s.query('delete from person where id = any($1::bigint[])', [gone]);
   return {
     persons: ids.length,
@@ -118,7 +124,14 @@ export async function eraseQuarantine(
  * descriptors, as the keys of a merged person keep its id), the model's decisions and reviews that name
  * them (their waterfalls hold names), and reviewers' constraints.
  */
-async function eraseLinkage(s: SqlSession, persons: readonly string[]): Promise<void> {
+async function eraseLinkage(
+  s: SqlSession,
+  persons: readonly string[],
+  observationIds: readonly string[],
+): Promise<void> {
+  // Waterfalls name the records' values: gone with the records, whichever person they name now.
+  await s.query('delete from link_decision where observation_id = any($1::bigint[])', [observationIds]);
+  await s.query('delete from identity_review where observation_ids && $1::bigint[]', [observationIds]);
   const descriptors = await s.query<{ link: string }>(
     'select link from person_descriptor where person_id = any($1::bigint[])',
     [persons],
@@ -129,7 +142,10 @@ async function eraseLinkage(s: SqlSession, persons: readonly string[]): Promise<
     'delete from person_block_key where key_hash = any($1::bigint[]) and person_id = any($2::bigint[])',
     [[...keys], persons],
   );
+  // Keys a split left behind are not among the descriptors: sweep the rest by person.
+  await s.query('delete from person_block_key where person_id = any($1::bigint[])', [persons]);
   await s.query('delete from person_descriptor where person_id = any($1::bigint[])', [persons]);
+  await s.query('delete from person_follow where person_id = any($1::bigint[])', [persons]);
   await s.query(
     'delete from link_decision where person_id = any($1::bigint[]) or candidate_person_id = any($1::bigint[])',
     [persons],

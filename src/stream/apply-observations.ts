@@ -47,6 +47,19 @@ export async function applyObservations(
     rowsQuarantined += summary.rowsQuarantined;
     reviewsQueued += summary.reviewsQueued;
     for (const p of summary.affectedPersonIds) affected.add(p);
+    // A record found unchanged may be a redelivery after a crash between the import's commit and the
+    // recompute: its person's stays are recomputed again (recomputing is idempotent).
+    if (summary.rowsUnchanged > 0) {
+      const ids = list.map((e) => e.fields.record_id?.trim() ?? '').filter((id) => id !== '');
+      const placed = await ctx.db.session((s) =>
+        s.query<{ person_id: string }>(
+          `select distinct o.person_id::text as person_id from raw_record r join observation o on o.id = r.id
+            where r.source = $1 and r.source_record_id = any($2::text[]) and r.superseded_by is null and o.person_id is not null`,
+          [source, ids],
+        ),
+      );
+      for (const p of placed) affected.add(p.person_id);
+    }
   }
   await recomputeStays(ctx.db, affected, { pack: ctx.pack, asOf: ctx.asOf() });
   ctx.changes?.staysChanged(affected);

@@ -89,7 +89,7 @@ export async function openJetStream(url: string, prefix?: string): Promise<JetSt
       max_deliver: MAX_DELIVER,
       // ns: a micro-batch is applied in well under a second; a consumer that died leaves its messages
       // to be redelivered after this (applying one twice is harmless: the import finds it unchanged).
-      ack_wait: 15_000_000_000,
+      ack_wait: 30_000_000_000,
       max_ack_pending: 20_000,
     });
   }

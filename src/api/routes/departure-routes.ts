@@ -208,12 +208,15 @@ export function departureReportRoutes(app: FastifyInstance, ctx: AppContext): vo
         });
       sendEvents(req, reply, ctx, (send) =>
         ctx.changes?.onStaysChanged((c) => {
-          void takeDepartureAlerts(ctx.db, userId, c.personIds).then(async (alerts) => {
-            for (const a of alerts) {
-              await audited(a.personId);
-              send('departure-confirmed', a);
-            }
-          });
+          void takeDepartureAlerts(ctx.db, userId, c.personIds)
+            .then(async (alerts) => {
+              for (const a of alerts) {
+                await audited(a.personId);
+                send('departure-confirmed', a);
+              }
+            })
+            // A failed alert must not take the server down; the person's page still shows the departure.
+            .catch((err: unknown) => req.log.error({ err }, 'departure alert failed'));
         }),
       );
       await Promise.resolve();
