@@ -113,7 +113,7 @@ export async function departureEvidence(
       `select person_id::text as "personId", admission_id::text as "admissionId", to_char(departed_on, 'YYYY-MM-DD') as "departedOn",
               departure_channel as channel, nationality, departure_observation_id::text as "departureObservationId", evidence::text[] as evidence
          from stay where departed_on between $1::date and $2::date and departure_channel is distinct from 'removal'
-          and ($3::text is null or departure_channel = $3) and ($4::text is null or coalesce(nationality, 'unknown') = $4)
+          and ($3::text is null or coalesce(departure_channel, 'unknown') = $3) and ($4::text is null or coalesce(nationality, 'unknown') = $4)
         order by departed_on, person_id limit $5`,
       [q.from, q.to, q.channel ?? null, q.nationality ?? null, q.limit ?? 500],
     ),

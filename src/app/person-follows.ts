@@ -57,12 +57,15 @@ export async function takeDepartureAlerts(
       channel: string | null;
       observation_id: string;
     }>(
-      `select distinct on (f.person_id) f.person_id::text as person_id, to_char(st.departed_on, 'YYYY-MM-DD') as departed_on,
-              st.departure_channel as channel, st.departure_observation_id::text as observation_id
-         from person_follow f join stay st on st.person_id = f.person_id
-        where f.user_id = $1 and f.person_id = any($2::bigint[]) and st.departed_on is not null and not st.departure_inferred
-          and st.departure_observation_id is distinct from f.alerted_observation_id
-        order by f.person_id, st.departed_on desc`,
+      // The latest confirmed departure of each followed person, alerted unless it was already.
+      `select * from (
+         select distinct on (f.person_id) f.person_id::text as person_id, to_char(st.departed_on, 'YYYY-MM-DD') as departed_on,
+                st.departure_channel as channel, st.departure_observation_id::text as observation_id,
+                f.alerted_observation_id::text as alerted
+           from person_follow f join stay st on st.person_id = f.person_id
+          where f.user_id = $1 and f.person_id = any($2::bigint[]) and st.departed_on is not null and not st.departure_inferred
+          order by f.person_id, st.departed_on desc) latest
+        where observation_id is distinct from alerted`,
       [userId, changedPersonIds],
     );
     for (const r of rows)

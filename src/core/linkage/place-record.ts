@@ -22,16 +22,16 @@ export type Placement =
 const REVIEW_CANDIDATES = 3;
 
 /**
- * Where a record goes, given its candidates' scores. One candidate at or above the link threshold, with
- * nothing against it: linked to it. Otherwise, if any candidate reaches the uncertain band: a new person,
+ * Where a record goes, given its candidates' scores. Exactly one candidate at or above the link
+ * threshold, with nothing against it: linked to it. Otherwise, if any candidate reaches the uncertain band: a new person,
  * and a review of the best candidates, because the model must not pick between people on a guess. That
  * includes several candidates above the threshold, and a conflicting candidate (a renewed passport and a
  * namesake look alike: only a person can tell them apart). Nothing in the band: a new person.
  */
 export function placeRecord(candidates: readonly CandidateScore[], t: PlacementThresholds): Placement {
   const sorted = [...candidates].sort((a, b) => b.probability - a.probability);
-  const above = sorted.filter((c) => !c.conflict && c.probability >= t.link);
-  if (above.length === 1) return { kind: 'link', candidate: above[0]! };
+  const above = sorted.filter((c) => c.probability >= t.link);
+  if (above.length === 1 && !above[0]!.conflict) return { kind: 'link', candidate: above[0]! };
   const uncertain = sorted.filter((c) => c.probability >= t.review);
   if (uncertain.length > 0) return { kind: 'review', candidates: uncertain.slice(0, REVIEW_CANDIDATES) };
   return { kind: 'new' };
