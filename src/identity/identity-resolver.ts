@@ -15,6 +15,8 @@ export interface ResolutionInput {
    */
   readonly blockKeys?: readonly string[];
   readonly searchKeys?: readonly string[];
+  /** The list the record came on (a manifest message): records of one list are never one person. */
+  readonly list?: string;
   /** The observation's kind: a departure the model links waits for a person's confirmation. */
   readonly kind?: string;
   /** A record from the public (a self-report): it may join one person, never merge two. */

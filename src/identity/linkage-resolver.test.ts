@@ -234,4 +234,32 @@ describe('the linkage resolver', () => {
       expect.stringMatching(/decided are different/),
     );
   });
+
+  it('never joins two passengers of one manifest, however alike', async () => {
+    const ctx = await context();
+    // Two travellers alike in everything but the issuer of their passports, on one list.
+    const one = departure('P1', { doc_country: 'BRA', doc_number: 'FB1234567' });
+    const two = departure('P2', { doc_country: 'PRT', doc_number: 'CA7654321', nationality: 'BRA' });
+    const listed = [one, two].map((fields) => ({
+      line: null,
+      content: JSON.stringify(fields),
+      fields,
+      listKey: 'paxlst/IC1/M1',
+    }));
+    await importSubmitted(ctx, listed, 'apis', 'paxlst');
+    expect(await personOf('P1')).not.toBe(await personOf('P2'));
+  });
+
+  it('joins the same two records when no list says they are two people (the control)', async () => {
+    const ctx = await context();
+    const one = departure('Q1', { doc_country: 'BRA', doc_number: 'FB1234567' });
+    const two = departure('Q2', { doc_country: 'PRT', doc_number: 'CA7654321', nationality: 'BRA' });
+    await importSubmitted(
+      ctx,
+      [one, two].map((fields) => ({ line: null, content: JSON.stringify(fields), fields })),
+      'other',
+      'ndjson',
+    );
+    expect(await personOf('Q1')).toBe(await personOf('Q2'));
+  });
 });

@@ -61,6 +61,8 @@ const DOCUMENTS_CONFLICT =
 const PUBLIC_NEVER_MERGES =
   'a record from the public (a self-report) reaches two persons by its keys: it never merges them; a person decides';
 
+const ONE_LIST = 'two records of one passenger list (manifest) are two people: never one person';
+
 const DECIDED_APART =
   'the record reaches by its keys persons a reviewer decided are different people: they are not merged; a person decides where it belongs';
 
@@ -69,6 +71,8 @@ interface OpenGroup {
   readonly group: number;
   readonly links: PersonLink[];
   readonly keys: Set<string>;
+  /** The lists (manifests) its records came on. */
+  readonly lists: Set<string>;
 }
 
 /**
@@ -87,7 +91,14 @@ export function linkageResolver(options: LinkageResolverOptions = {}): IdentityR
       const links = inputs.map((i) => (i.personLink ? decodePersonLink(i.personLink) : null));
       const exact = await groupByExactKeys(session, inputs);
       const keysOf = inputs.map((input, i) => indexKeysOf(input, links[i]!));
-      const matched = await matchOpenGroups(session, model, exact, links, keysOf);
+      const matched = await matchOpenGroups(
+        session,
+        model,
+        exact,
+        links,
+        keysOf,
+        inputs.map((i) => i.list),
+      );
       const persons = await writePersons(session, matched.groups);
       const personIds = Array.from(matched.groups.groupOf, (g) => persons.personOfGroup[g]!);
       await indexPersons(
@@ -138,6 +149,7 @@ async function matchOpenGroups(
   exact: KeyGroups,
   links: readonly (PersonLink | null)[],
   keysOf: readonly IndexKeys[],
+  listOf: readonly (string | undefined)[],
 ): Promise<Matched> {
   const c = model.comparisons;
   const vector = new Uint8Array(c.fields.length);
@@ -194,9 +206,11 @@ async function matchOpenGroups(
     let k = openAt.get(g);
     if (k === undefined) {
       openAt.set(g, (k = open.length));
-      open.push({ group: g, links: [], keys: new Set() });
+      open.push({ group: g, links: [], keys: new Set(), lists: new Set() });
       seen.set(k, new Set());
     }
+    const list = listOf[i];
+    if (list !== undefined) open[k]!.lists.add(list);
     const line = JSON.stringify(link.values) + link.documentType + link.documentExpiry;
     if (seen.get(k)!.has(line)) return;
     seen.get(k)!.add(line);
@@ -227,16 +241,20 @@ async function matchOpenGroups(
     .sort((x, y) => y.match.probability - x.match.probability);
   const uf = new UnionFind(open.length);
   const linksOf = open.map((o) => o.links.slice());
+  const listsOf = open.map((o) => new Set(o.lists));
+  const sameList = (a: Set<string>, b: Set<string>) => [...a].some((l) => b.has(l));
   const joinsOpen: { into: number; from: number; match: PairMatch }[] = [];
   const bandPairs: { a: number; b: number; match: PairMatch }[] = [];
   for (const p of pairs) {
     const ra = uf.find(p.a);
     const rb = uf.find(p.b);
     if (ra === rb) continue;
-    if (p.match.probability >= thresholds.link && !conflict(linksOf[ra]!, linksOf[rb]!)) {
+    const apart = sameList(listsOf[ra]!, listsOf[rb]!);
+    if (p.match.probability >= thresholds.link && !apart && !conflict(linksOf[ra]!, linksOf[rb]!)) {
       uf.union(ra, rb);
       const r = uf.find(ra);
       linksOf[r] = [...linksOf[ra]!, ...linksOf[rb]!];
+      listsOf[r] = new Set([...listsOf[ra]!, ...listsOf[rb]!]);
       joinsOpen.push({ into: p.a, from: p.b, match: p.match });
     } else
       bandPairs.push(p.match.probability >= thresholds.link ? { ...p, match: withConflict(p.match) } : p);
@@ -307,6 +325,7 @@ async function matchOpenGroups(
   const placements = new Map<number, { placement: Placement; best: Map<string, PairMatch> }>();
   const finalOfOpen = new Map<number, number>(); // open root -> final group
   const storedPersons: string[][] = exact.storedPersons.map((p) => [...p]);
+  const linkedOnList = new Map<string, Set<string>>();
   for (const [root, members] of clusters) {
     const finalGroup = open[members[0]!]!.group;
     finalOfOpen.set(root, finalGroup);
@@ -324,8 +343,21 @@ async function matchOpenGroups(
       best.set(person, conflicting ? withConflict(match) : match);
       scores.push({ personId: person, probability: match.probability, conflict: conflicting });
     }
+    // Two passengers of one manifest cannot both be the same stored person: the second goes to review.
+    const lists = listsOf[root]!;
+    const onList = (person: string) => [...lists].some((l) => linkedOnList.get(l)?.has(person));
+    for (const [k, sc] of scores.entries())
+      if (onList(sc.personId)) {
+        scores[k] = { ...sc, conflict: true };
+        const m = best.get(sc.personId)!;
+        best.set(sc.personId, { ...m, explanation: { ...m.explanation, constraint: ONE_LIST } });
+      }
     const placement = placeRecord(scores, thresholds);
-    if (placement.kind === 'link') storedPersons[finalGroup] = [placement.candidate.personId];
+    if (placement.kind === 'link') {
+      storedPersons[finalGroup] = [placement.candidate.personId];
+      for (const l of lists)
+        (linkedOnList.get(l) ?? linkedOnList.set(l, new Set()).get(l)!).add(placement.candidate.personId);
+    }
     if (placement.kind !== 'new') placements.set(finalGroup, { placement, best });
   }
 

@@ -255,6 +255,7 @@ async function writeUnit(
       blockKeys: splitKeys(batch.blockKeys[row]!),
       searchKeys: splitKeys(batch.searchKeys[row]!),
       observationId: newIds[k]!,
+      ...(batch.listKey[row] ? { list: batch.listKey[row] } : {}),
       kind: batch.observationCopy[row]!.slice(0, batch.observationCopy[row]!.indexOf('\t')),
       ...(options.publicInput ? { public: true } : {}),
     })),

@@ -13,6 +13,11 @@ export interface IncomingRecord {
   readonly readError?: FieldError;
   /** Bytes of the file consumed so far, for progress. */
   readonly bytesRead?: number;
+  /**
+   * The list the record came on (a manifest message): two records of one list are two people, so the
+   * linkage never joins them.
+   */
+  readonly listKey?: string;
 }
 
 export const FEED_FORMATS = ['csv', 'ndjson'] as const;

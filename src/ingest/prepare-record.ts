@@ -31,6 +31,8 @@ export interface PreparedBatch {
   readonly keys: (readonly string[])[];
   /** The person as the linkage model compares it (core/linkage/person-link.ts, encoded); '' for an invalid record. */
   readonly personLink: string[];
+  /** The list each record came on (IncomingRecord.listKey), or ''. */
+  readonly listKey: string[];
   /** Its blocking and name-search keys (core/linkage/person-block-keys.ts), comma-separated; '' for none. */
   readonly blockKeys: string[];
   readonly searchKeys: string[];
@@ -64,6 +66,7 @@ export function emptyBatch(): PreparedBatch {
     errors: [],
     keys: [],
     personLink: [],
+    listKey: [],
     blockKeys: [],
     searchKeys: [],
     rawCopy: [],
@@ -110,6 +113,7 @@ export function prepareInto(batch: PreparedBatch, rec: IncomingRecord): void {
   batch.errors.push(errors);
   batch.keys.push(keys);
   batch.personLink.push(personLink);
+  batch.listKey.push(rec.listKey ?? '');
   batch.blockKeys.push(blockKeys);
   batch.searchKeys.push(searchKeys);
   batch.rawCopy.push(

@@ -46,7 +46,13 @@ export async function* readPaxlst(
     }
     for (const d of evidence.departures) {
       const manifest = { interchange: m.interchange.controlRef, message: m.messageRef, status: m.status };
-      yield { line: m.position.line, content: JSON.stringify({ ...d.record, manifest }), fields: d.record };
+      yield {
+        line: m.position.line,
+        content: JSON.stringify({ ...d.record, manifest }),
+        fields: d.record,
+        // Two passengers of one manifest are two people.
+        listKey: `paxlst/${m.interchange.controlRef}/${m.messageRef}`,
+      };
     }
   }
 }
