@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { generatedPersonLinks, trainFromStore } from '../app/linkage-training.js';
+import { reindexPersons } from '../app/reindex-persons.js';
 import type { OpenedContext } from '../app/open-context.js';
 import { activeModel } from '../identity/active-model.js';
 import { trainPersonModel } from '../linkage/train-person-model.js';
@@ -55,6 +56,21 @@ export function linkageCommands(program: Command, withContext: WithContext): voi
         console.log(
           `model ${r.id} trained on ${r.records.toLocaleString('en-US')} records and ${r.labels.toLocaleString('en-US')} reviewers' decisions (${r.candidatePairs.toLocaleString('en-US')} candidate pairs, EM ${r.iterations} iterations) and active; records placed from now on use it`,
         );
+      });
+    });
+
+  linkage
+    .command('reindex')
+    .description(
+      "rebuild the person index the model matches against from every person's records (after upgrading a store whose persons were placed before the linkage engine)",
+    )
+    .action(async () => {
+      await withContext(async (ctx) => {
+        const n = await reindexPersons(ctx.db, (done, total) =>
+          process.stderr.write(`\r${done} of ${total} persons`),
+        );
+        process.stderr.write('\n');
+        console.log(`person index rebuilt for ${n} persons`);
       });
     });
 
