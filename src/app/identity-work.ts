@@ -1,4 +1,4 @@
-import { mergePersons } from '../identity/write-persons.js';
+import { lockIdentities, mergePersons } from '../identity/write-persons.js';
 import { rebuildPersonIndex } from '../identity/rebuild-person-index.js';
 import { allocateIds } from '../store/allocate-ids.js';
 import type { SqlSession } from '../store/sql-session.js';
@@ -61,6 +61,7 @@ export async function mergeByDecision(
   decidingReview: string | null = null,
 ): Promise<IdentityOutcome<{ survivor: string; merged: string }>> {
   const outcome = await ctx.db.transaction(async (s) => {
+    await lockIdentities(s);
     const pa = await livePerson(s, a);
     const pb = await livePerson(s, b);
     if (pa === null) return identityFail<{ survivor: string; merged: string }>('NOT_FOUND', `no person ${a}`);
@@ -107,6 +108,7 @@ export async function splitPerson(
   if (observationIds.length === 0 || observationIds.some((id) => !/^\d{1,18}$/.test(id)))
     return identityFail<Split>('VALIDATION_FAILED', 'name the observations to move (ids)');
   const outcome = await ctx.db.transaction(async (s) => {
+    await lockIdentities(s);
     const [person] = await s.query<{ merged_into: string | null }>(
       'select merged_into::text as merged_into from person where id = $1',
       [personId],

@@ -9,7 +9,7 @@ import type { SqlSession } from '../store/sql-session.js';
 import { activeModel, type ActiveModel } from './active-model.js';
 import { groupByExactKeys, type KeyGroups } from './exact-components.js';
 import type { IdentityResolver, ResolutionInput, ResolutionResult } from './identity-resolver.js';
-import { writePersons } from './write-persons.js';
+import { lockIdentities, writePersons } from './write-persons.js';
 
 export interface LinkageResolverOptions {
   /** Share of the model's automatic links queued for quality review (default 2 %). */
@@ -87,6 +87,7 @@ export function linkageResolver(options: LinkageResolverOptions = {}): IdentityR
   let known: ActiveModel | null = null;
   return {
     async resolve(session, inputs): Promise<ResolutionResult> {
+      await lockIdentities(session);
       const model = (known = await activeModel(session, known));
       const links = inputs.map((i) => (i.personLink ? decodePersonLink(i.personLink) : null));
       const exact = await groupByExactKeys(session, inputs);

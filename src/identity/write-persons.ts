@@ -116,3 +116,11 @@ export async function mergePersons(
   await session.query('delete from stay where person_id = any($1::bigint[])', [from]);
   await session.query('delete from unmatched_departure where person_id = any($1::bigint[])', [from]);
 }
+
+/**
+ * Identity writes take turns (placing a batch, a merge, a split), in the caller's transaction: a batch
+ * that read a person before a merge committed would otherwise place records on the merged id.
+ */
+export async function lockIdentities(session: SqlSession): Promise<void> {
+  await session.query('select pg_advisory_xact_lock(hashtext($1))', ['identity']);
+}
