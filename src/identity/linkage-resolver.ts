@@ -462,19 +462,12 @@ async function writeDecisions(
     else inputsOfGroup.set(g, [i]);
   });
   const observation = (i: number) => inputs[i]!.observationId!;
+  /** The columns a decision and a review share: the score, its waterfall, the model. */
+  const scored = (m: PairMatch) => [m.probability, m.matchWeight, JSON.stringify(m.explanation), model.id];
   const linkedInputs = new Set<number>();
   const decision = (i: number, kind: string, person: string, candidate: string, m: PairMatch) => {
     if (kind === 'linked') linkedInputs.add(i);
-    return decisions.push([
-      observation(i),
-      kind,
-      person,
-      candidate,
-      m.probability,
-      m.matchWeight,
-      JSON.stringify(m.explanation),
-      model.id,
-    ]);
+    return decisions.push([observation(i), kind, person, candidate, ...scored(m)]);
   };
   const review = (
     members: readonly number[],
@@ -482,17 +475,7 @@ async function writeDecisions(
     person: string,
     candidate: string,
     m: PairMatch,
-  ) =>
-    reviews.push([
-      reason,
-      `{${members.map(observation).join(',')}}`,
-      person,
-      candidate,
-      m.probability,
-      m.matchWeight,
-      JSON.stringify(m.explanation),
-      model.id,
-    ]);
+  ) => reviews.push([reason, `{${members.map(observation).join(',')}}`, person, candidate, ...scored(m)]);
 
   let linkedByModel = 0;
   const decided = new Set<number>();

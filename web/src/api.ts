@@ -79,6 +79,16 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+
+  /** Any failure as an HttpError: a thrown one as it is, anything else as a client-side error. */
+  static from(err: unknown): HttpError {
+    if (err instanceof HttpError) return err;
+    return new HttpError(
+      0,
+      'CLIENT',
+      (err instanceof Error && err.message) || String(err) || 'something went wrong',
+    );
+  }
 }
 
 let onUnauthenticated: () => void = () => undefined;

@@ -50,7 +50,7 @@ function StaffApp() {
         else
           setSession({
             status: 'error',
-            error: err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err)),
+            error: HttpError.from(err),
           });
       },
     );

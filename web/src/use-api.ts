@@ -33,10 +33,7 @@ export function useApi<T>(
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
-        const error =
-          err instanceof HttpError
-            ? err
-            : new HttpError(0, 'CLIENT', (err as Error).message || 'something went wrong');
+        const error = HttpError.from(err);
         setState({ key, value: { status: 'error', error } });
       },
     );

@@ -1,6 +1,7 @@
 import { compareRecords, type Comparisons } from './comparison-vector.js';
 import type { LinkageModel } from './fellegi-sunter.js';
 import type { LinkRecord } from './link-record.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** Pairs as two parallel arrays of record positions. */
 export interface PairList {
@@ -8,17 +9,8 @@ export interface PairList {
   readonly right: Int32Array;
 }
 
-/** A deterministic pseudo-random generator (mulberry32): the same seed trains the same model. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator training draws its random pairs from (core/seeded-random.ts). */
+export { seededRandom };
 
 /** Comparison vectors counted by pattern: EM then runs over thousands of patterns, not millions of pairs. */
 export function vectorPatterns(

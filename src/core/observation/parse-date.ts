@@ -21,10 +21,10 @@ export type DateParse =
   | { readonly kind: 'placeholder' }
   | { readonly kind: 'invalid'; readonly reason: string };
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+export const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** The number in s[at, at+len) if every character is a digit, else -1. */
-function digits(s: string, at: number, len: number): number {
+export function digits(s: string, at: number, len: number): number {
   let n = 0;
   for (let i = at; i < at + len; i++) {
     const c = s.charCodeAt(i) - 48;
@@ -35,7 +35,8 @@ function digits(s: string, at: number, len: number): number {
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysIn = (y: number, m: number) =>
+/** Days in month m (1-12) of year y, leap years included. */
+export const daysIn = (y: number, m: number) =>
   m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1]!;
 
 function build(y: number, m: number, d: number, raw: string): DateParse {

@@ -3,6 +3,7 @@
  * dates, with two-digit years given a century by what the date is.
  */
 import type { IsoDate } from '../observation/observation.js';
+import { daysIn, digits, pad2 } from '../observation/parse-date.js';
 
 /**
  * How a two-digit year gets its century, relative to a reference date (the flight date):
@@ -28,22 +29,6 @@ const FORMATS: Readonly<Record<string, { readonly length: number; readonly centu
 };
 
 const BY_LENGTH: Readonly<Record<number, string>> = { 6: '101', 8: '102', 10: '201', 12: '203', 14: '204' };
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysIn = (y: number, m: number) =>
-  m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1]!;
-
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-
-function digits(s: string, at: number, len: number): number {
-  let n = 0;
-  for (let i = at; i < at + len; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
 
 function century(yy: number, month: number, day: number, rule: CenturyRule, ref: IsoDate | null): number {
   const y = 2000 + yy;

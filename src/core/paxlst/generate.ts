@@ -3,6 +3,7 @@
  * (booked and close-out, single and multi-sector, with and without UNA and groups, names that need the
  * release character), written with `writePaxlst` so every count and reference is right. Pure.
  */
+import { seededRandom } from '../seeded-random.js';
 import type { Sex } from '../observation/observation.js';
 import type { PortCountry } from './departures.js';
 import type { PersonRole } from './manifest.js';
@@ -86,18 +87,6 @@ const GIVEN = [
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 
-/** mulberry32: a small, fast, seedable PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 function isoDay(dayNumber: number): string {
@@ -121,7 +110,7 @@ export function* generatePaxlstChunks(
   seed = 1,
   options: GenerateOptions = {},
 ): Generator<string> {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const int = (n: number) => Math.floor(r() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const code = (alphabet: string, n: number) => {

@@ -469,7 +469,7 @@ function Export() {
       (err: unknown) =>
         setState({
           status: 'error',
-          error: err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err)),
+          error: HttpError.from(err),
         }),
     );
   };

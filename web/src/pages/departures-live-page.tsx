@@ -69,10 +69,7 @@ function useRefreshable<T>(
           },
           (err: unknown) => {
             if (controller.signal.aborted) return;
-            const error =
-              err instanceof HttpError
-                ? err
-                : new HttpError(0, 'CLIENT', (err as Error).message || 'something went wrong');
+            const error = HttpError.from(err);
             // A failed refresh keeps the figures shown; only a first load shows the error.
             setState((s) =>
               s.key === key && s.value.status === 'ok'

@@ -445,7 +445,7 @@ function Decision({
       },
       (err: unknown) => {
         setBusy(false);
-        setError(err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err)));
+        setError(HttpError.from(err));
       },
     );
   };

@@ -176,7 +176,7 @@ function VerifyIdentityForm({ personId, onDone }: { personId: string; onDone: ()
       },
       (err: unknown) => {
         setBusy(false);
-        setError(asHttpError(err));
+        setError(HttpError.from(err));
       },
     );
   };
@@ -226,7 +226,7 @@ function FollowToggle({ personId }: { personId: string }) {
       },
       (err: unknown) => {
         setBusy(false);
-        setError(asHttpError(err));
+        setError(HttpError.from(err));
       },
     );
   };
@@ -251,9 +251,6 @@ function FollowToggle({ personId }: { personId: string }) {
     </div>
   );
 }
-
-const asHttpError = (err: unknown): HttpError =>
-  err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err));
 
 /**
  * Supervisors correct the linkage by hand: merge this person into another (both into the older one), or
@@ -368,7 +365,7 @@ function SplitForm({
       },
       (err: unknown) => {
         setBusy(false);
-        setError(asHttpError(err));
+        setError(HttpError.from(err));
       },
     );
   };
@@ -435,7 +432,7 @@ function MergeForm({
       },
       (err: unknown) => {
         setBusy(false);
-        setError(asHttpError(err));
+        setError(HttpError.from(err));
       },
     );
   };

@@ -216,7 +216,7 @@ function FixForm({
           setErrors(err.details as FieldError[]);
         else if (err instanceof HttpError && err.code === 'VALIDATION_FAILED')
           setErrors([{ field: '*', reason: err.message }]);
-        else setFailure(err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err)));
+        else setFailure(HttpError.from(err));
       },
     );
   };
@@ -228,7 +228,7 @@ function FixForm({
       () => onDone('Discarded. The record is kept, marked discarded, with your reason.'),
       (err: unknown) => {
         setBusy(false);
-        setFailure(err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err)));
+        setFailure(HttpError.from(err));
       },
     );
   };

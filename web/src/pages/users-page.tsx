@@ -16,9 +16,6 @@ const SECOND_FACTOR: Record<AccountView['secondFactor'], string> = {
   'not-needed': 'Not needed',
 };
 
-const asHttpError = (err: unknown) =>
-  err instanceof HttpError ? err : new HttpError(0, 'CLIENT', String(err));
-
 /** A refused change in the server's words (a taken name, an unknown office); anything else as usual. */
 function FormError({ error }: { error: HttpError }) {
   if (error.status === 400 || error.status === 409)
@@ -293,7 +290,7 @@ function CreateAccount({
       },
       (err: unknown) => {
         setBusy(false);
-        setError(asHttpError(err));
+        setError(HttpError.from(err));
       },
     );
   };
@@ -403,7 +400,7 @@ function ManageAccount({
       },
       (err: unknown) => {
         setBusy(false);
-        setError(asHttpError(err));
+        setError(HttpError.from(err));
       },
     );
   };
