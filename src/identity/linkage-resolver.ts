@@ -32,11 +32,17 @@ function indexKeysOf(input: ResolutionInput, link: PersonLink | null): IndexKeys
   };
 }
 
-/** The best-scoring pair of records between a record group and a candidate, and its waterfall. */
+/**
+ * The best-scoring pair of records between a record group and a candidate. Its waterfall is built only
+ * for the pairs a decision or review keeps (explanationOf): most candidates are scored and dropped.
+ */
 interface PairMatch {
   readonly probability: number;
   readonly matchWeight: number;
-  readonly explanation: Explanation;
+  readonly record: PersonLink;
+  readonly candidate: PersonLink;
+  /** Why the model must not link the pair on its own, or null. */
+  readonly constraint: string | null;
 }
 
 export interface Explanation {
@@ -154,46 +160,29 @@ async function matchOpenGroups(
 ): Promise<Matched> {
   const c = model.comparisons;
   const vector = new Uint8Array(c.fields.length);
-  const score = (a: PersonLink, b: PersonLink, explain: boolean): PairMatch => {
+  const score = (a: PersonLink, b: PersonLink): PairMatch => {
     const ra = linkRecordOf('', a);
-    const rb = linkRecordOf('', b);
-    compareRecords(c, ra, rb, vector);
-    if (!explain) {
-      const s = scoreVector(model, vector, ra);
-      return { probability: s.probability, matchWeight: s.matchWeight, explanation: null as never };
-    }
-    const e = explainVector(model, vector, ra);
+    compareRecords(c, ra, linkRecordOf('', b), vector);
+    const s = scoreVector(model, vector, ra);
     return {
-      probability: e.score.probability,
-      matchWeight: e.score.matchWeight,
-      explanation: {
-        constraint: null,
-        prior: e.prior,
-        matchWeight: e.score.matchWeight,
-        probability: e.score.probability,
-        fields: e.fields.map((f, i) => ({
-          ...f,
-          record: a.values[i] ?? null,
-          candidate: b.values[i] ?? null,
-        })),
-      },
+      probability: s.probability,
+      matchWeight: s.matchWeight,
+      record: a,
+      candidate: b,
+      constraint: null,
     };
   };
-  /** The best pair across two sets of links, explained. */
+  /** The best pair across two sets of links. */
   const bestPair = (as: readonly PersonLink[], bs: readonly PersonLink[]): PairMatch => {
-    let best: [PersonLink, PersonLink] = [as[0]!, bs[0]!];
-    let bestP = -1;
+    let best: PairMatch | null = null;
     for (const a of as)
       for (const b of bs) {
-        const p = score(a, b, false).probability;
-        if (p > bestP) [bestP, best] = [p, [a, b]];
+        const m = score(a, b);
+        if (best === null || m.probability > best.probability) best = m;
       }
-    return score(best[0], best[1], true);
+    return best!;
   };
-  const withConflict = (m: PairMatch): PairMatch => ({
-    ...m,
-    explanation: { ...m.explanation, constraint: DOCUMENTS_CONFLICT },
-  });
+  const withConflict = (m: PairMatch): PairMatch => ({ ...m, constraint: DOCUMENTS_CONFLICT });
   const conflict = (as: readonly PersonLink[], bs: readonly PersonLink[]) =>
     as.some((a) => documentRulesOut(a, bs)) || bs.some((b) => documentRulesOut(b, as));
 
@@ -313,13 +302,7 @@ async function matchOpenGroups(
       withheldReviews.push({
         group: w.group,
         person,
-        match: {
-          ...match,
-          explanation: {
-            ...match.explanation,
-            constraint: w.reason === 'public' ? PUBLIC_NEVER_MERGES : DECIDED_APART,
-          },
-        },
+        match: { ...match, constraint: w.reason === 'public' ? PUBLIC_NEVER_MERGES : DECIDED_APART },
       });
     }
   }
@@ -351,7 +334,7 @@ async function matchOpenGroups(
       if (onList(sc.personId)) {
         scores[k] = { ...sc, conflict: true };
         const m = best.get(sc.personId)!;
-        best.set(sc.personId, { ...m, explanation: { ...m.explanation, constraint: ONE_LIST } });
+        best.set(sc.personId, { ...m, constraint: ONE_LIST });
       }
     const placement = placeRecord(scores, thresholds);
     if (placement.kind === 'link') {
@@ -442,6 +425,25 @@ async function indexPersons(
   await session.copyLines('person_block_key', ['key_hash', 'person_id'], [...keys]);
 }
 
+/** A pair's waterfall: the prior, and each field's level and weight with both sides' values. */
+function explanationOf({ model }: ActiveModel, m: PairMatch): Explanation {
+  const vector = new Uint8Array(model.comparisons.fields.length);
+  const record = linkRecordOf('', m.record);
+  compareRecords(model.comparisons, record, linkRecordOf('', m.candidate), vector);
+  const e = explainVector(model, vector, record);
+  return {
+    constraint: m.constraint,
+    prior: e.prior,
+    matchWeight: e.score.matchWeight,
+    probability: e.score.probability,
+    fields: e.fields.map((f, i) => ({
+      ...f,
+      record: m.record.values[i] ?? null,
+      candidate: m.candidate.values[i] ?? null,
+    })),
+  };
+}
+
 /** Writes what the model decided, with its waterfall, and queues the reviews. */
 async function writeDecisions(
   session: SqlSession,
@@ -463,7 +465,12 @@ async function writeDecisions(
   });
   const observation = (i: number) => inputs[i]!.observationId!;
   /** The columns a decision and a review share: the score, its waterfall, the model. */
-  const scored = (m: PairMatch) => [m.probability, m.matchWeight, JSON.stringify(m.explanation), model.id];
+  const scored = (m: PairMatch) => [
+    m.probability,
+    m.matchWeight,
+    JSON.stringify(explanationOf(model, m)),
+    model.id,
+  ];
   const linkedInputs = new Set<number>();
   const decision = (i: number, kind: string, person: string, candidate: string, m: PairMatch) => {
     if (kind === 'linked') linkedInputs.add(i);
