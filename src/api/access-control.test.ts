@@ -25,6 +25,9 @@ const EXPECTED: Record<string, 'public' | 'signed-in' | readonly Role[]> = {
   'GET /api/quarantine/:id': ['supervisor', 'admin'],
   'POST /api/quarantine/:id/resubmit': ['supervisor', 'admin'],
   'POST /api/quarantine/:id/discard': ['supervisor', 'admin'],
+  'GET /api/stream/dead-letters': ['supervisor', 'admin'],
+  'POST /api/stream/dead-letters/:seq/retry': ['supervisor', 'admin'],
+  'POST /api/stream/dead-letters/retry': ['supervisor', 'admin'],
   'GET /api/audit/entries': ['auditor', 'supervisor'],
   'GET /api/audit/status': ['auditor', 'admin'],
   'GET /api/audit/export': ['auditor'],
@@ -89,6 +92,10 @@ const SAMPLE: Record<string, { url: string; payload?: unknown; contentType?: str
   'GET /api/quarantine/:id': { url: '/api/quarantine/999' },
   'POST /api/quarantine/:id/resubmit': { url: '/api/quarantine/999/resubmit', payload: { fields: {} } },
   'POST /api/quarantine/:id/discard': { url: '/api/quarantine/999/discard', payload: { reason: 'matrix' } },
+  // Dead letters: a list, and a retry of a dead letter that does not exist (retry-all: EXPECTED only, as it
+  // would put back whatever a stream configured from the environment holds).
+  'GET /api/stream/dead-letters': { url: '/api/stream/dead-letters' },
+  'POST /api/stream/dead-letters/:seq/retry': { url: '/api/stream/dead-letters/999999999/retry' },
   'GET /api/audit/entries': { url: '/api/audit/entries?breakGlass=true' },
   'GET /api/audit/status': { url: '/api/audit/status' },
   'GET /api/audit/export': { url: '/api/audit/export' },

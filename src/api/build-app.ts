@@ -30,6 +30,7 @@ import { retentionRoutes } from './routes/retention-routes.js';
 import { oidcRoutes } from './routes/oidc-routes.js';
 import type { OidcSettings } from '../access/oidc-settings.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { streamRoutes, type StreamSettings } from './routes/stream-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -63,6 +64,8 @@ export interface AppOptions {
    * the environment (IMOS_OIDC_*), checked as readConfig checks them.
    */
   readonly oidc?: OidcSettings | null;
+  /** The NATS JetStream whose dead letters the API shows; null for none; left out: NATS_URL, IMOS_STREAM_PREFIX. */
+  readonly stream?: StreamSettings | null;
 }
 
 /** The HTTP API and the web app, over one AppContext. */
@@ -174,6 +177,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   identityRoutes(app, ctx);
   departureRoutes(app, ctx);
   departureReportRoutes(app, ctx);
+  streamRoutes(app, options.stream);
   // <- redressRoutes
   oidcRoutes(app, ctx, options.oidc);
 

@@ -30,6 +30,7 @@ import type {
 } from '../../src/app/departure-stats.js';
 import type { DepartureAlert } from '../../src/app/person-follows.js';
 import type { SelfReportReceipt, SelfReportSubmission } from '../../src/departures/self-report.js';
+import type { DeadLetterList, DeadLetterRetry, DeadLetterView } from '../../src/api/routes/stream-routes.js';
 
 export type {
   DisputeSubmission,
@@ -56,6 +57,9 @@ export type {
   DepartureAlert,
   SelfReportReceipt,
   SelfReportSubmission,
+  DeadLetterList,
+  DeadLetterRetry,
+  DeadLetterView,
 };
 export type OverstayRow = OverstayReportResult['total'];
 export type PersonStay = PersonView['stays'][number];
@@ -229,6 +233,12 @@ export const api = {
     request<{ discarded: boolean }>('POST', `/api/quarantine/${encodeURIComponent(id)}/discard`, {
       body: { reason },
     }),
+
+  /** The observation stream's dead letters (supervisor, admin; personal): listed, and put back one or all. */
+  deadLetters: (after: number | null, signal: AbortSignal) =>
+    request<DeadLetterList>('GET', withQuery('/api/stream/dead-letters', { after, limit: 200 }), { signal }),
+  retryDeadLetter: (seq: number) => request<DeadLetterRetry>('POST', `/api/stream/dead-letters/${seq}/retry`),
+  retryAllDeadLetters: () => request<DeadLetterRetry>('POST', '/api/stream/dead-letters/retry'),
 
   /** The public dispute form: no session needed. */
   fileDispute: (d: DisputeSubmission) =>

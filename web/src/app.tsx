@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, HttpError, setUnauthenticatedHandler, type User } from './api.js';
 import { AppHeader } from './components/app-header.js';
 import { AuditPage } from './pages/audit-page.js';
+import { DeadLettersPage } from './pages/dead-letters-page.js';
 import { UsersPage } from './pages/users-page.js';
 import { ErrorMessage, Loading } from './components/status.js';
 import { DisputePage, DisputeStatusPage } from './pages/dispute-pages.js';
@@ -106,6 +107,7 @@ function Routes() {
   if (matchPath('/departures/live', pathname)) return <LiveDeparturesPage />;
   if (matchPath('/departures/report/stays', pathname)) return <DepartureEvidencePage />;
   if (matchPath('/quarantine', pathname)) return <QuarantinePage />;
+  if (matchPath('/dead-letters', pathname)) return <DeadLettersPage />;
   // <- auditor and user-admin pages
   if (matchPath('/audit', pathname)) return <AuditPage />;
   if (matchPath('/users', pathname)) return <UsersPage />;

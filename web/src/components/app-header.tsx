@@ -58,6 +58,12 @@ export function AppHeader({ onSignOut }: { onSignOut: () => void }) {
             Quarantine
           </Link>
         ) : null}
+        {/* The stream's quarantine: the same roles look after both (src/api/routes/stream-routes.ts). */}
+        {offered(user, 'quarantine') ? (
+          <Link to="/dead-letters" aria-current={current('/dead-letters')} data-testid="nav-dead-letters">
+            Dead letters
+          </Link>
+        ) : null}
       </nav>
       {offered(user, 'search') ? <SearchBox /> : null}
       <PurposePicker />
