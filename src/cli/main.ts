@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { createUser } from '../access/accounts.js';
 import { isRole, ROLES } from '../access/roles.js';
 import { readConfig, type Config } from '../app/config.js';
-import { importFeedFiles } from '../app/import-feed.js';
+import { IMPORT_FORMATS, importFeedFiles, type ImportFormat } from '../app/import-feed.js';
 import { openContext, type OpenedContext } from '../app/open-context.js';
 import { drillDown, runOverstayReport } from '../app/overstay-report-query.js';
 import {
@@ -96,17 +96,28 @@ program
 program
   .command('import')
   .description(
-    'import feed files (CSV or NDJSON, canonical columns: see docs/formats.md); idempotent; bad rows quarantined',
+    "import feed files (canonical CSV or NDJSON: see docs/formats.md; PAXLST; a partner country's entry records; document scans); idempotent; bad rows quarantined",
   )
   .argument('<files...>', 'files to import; several files share one stay recompute')
-  .requiredOption('-s, --source <name>', 'the feed these records come from, e.g. i94, apis, partner-ca')
+  .requiredOption('-s, --source <name>', 'the feed these records come from, e.g. i94, apis, partner-can')
+  .addOption(
+    new Option(
+      '-f, --format <format>',
+      'how the files are read (default: PAXLST by .edi/.paxlst/.edifact, else canonical); partner-entries: docs/departures.md, mrz-scans: docs/mrz.md',
+    ).choices(IMPORT_FORMATS),
+  )
   .option('--json', 'print the summary as JSON')
-  .action(async (files: string[], o: { source: string; json?: boolean }) => {
+  .action(async (files: string[], o: { source: string; format?: ImportFormat; json?: boolean }) => {
     await withContext(async (ctx) => {
       const progress = fileProgress(files);
       const started = Date.now();
-      const results = await importFeedFiles(ctx, files, o.source, (p) =>
-        progress.update(p.file, p.rows, p.bytesRead),
+      const results = await importFeedFiles(
+        ctx,
+        files,
+        o.source,
+        (p) => progress.update(p.file, p.rows, p.bytesRead),
+        undefined,
+        o.format ? { format: o.format } : {},
       );
       progress.stop();
       const seconds = (Date.now() - started) / 1000;
@@ -117,6 +128,7 @@ program
           `${r.file}: ${r.rowsRead} rows read, ${r.rowsNew} new, ${r.rowsSuperseded} superseded, ${r.rowsUnchanged} already imported, ${r.rowsQuarantined} quarantined` +
             (nothing ? ' — nothing changed (already imported)' : ''),
         );
+        for (const note of r.notes) console.log(`    ${note}`);
       }
       const rows = results.reduce((n, r) => n + r.rowsRead, 0);
       const quarantined = results.reduce((n, r) => n + r.rowsQuarantined, 0);

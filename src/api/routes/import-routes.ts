@@ -1,21 +1,32 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
-import { importSubmitted } from '../../app/import-feed.js';
-import { loadPortCountries } from '../../departures/port-countries.js';
-import { readPaxlst } from '../../ingest/read-paxlst.js';
-import { readCsv, readNdjson } from '../../ingest/read-feed.js';
+import {
+  IMPORT_FORMATS,
+  importFeedStream,
+  wrongSyntax,
+  type FeedSyntax,
+  type ImportFormat,
+} from '../../app/import-feed.js';
+import { FeedError } from '../../ingest/read-feed.js';
 import { ApiError } from '../api-error.js';
+
+/** The feed syntax of each accepted content type. */
+const SYNTAX_OF: Readonly<Record<string, FeedSyntax>> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/edifact': 'edifact',
+};
 
 export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Feeds arrive as text; they are streamed record by record like a file.
   app.addContentTypeParser(
-    ['text/csv', 'application/x-ndjson', 'application/edifact'],
+    Object.keys(SYNTAX_OF),
     { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 },
     (_req, body, done) => done(null, body),
   );
 
-  app.post<{ Querystring: { source: string }; Body: string }>(
+  app.post<{ Querystring: { source: string; format?: ImportFormat }; Body: string }>(
     '/api/imports',
     {
       config: { access: 'import.create' },
@@ -23,44 +34,50 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags: ['imports'],
         summary:
-          'Import a feed (text/csv or application/x-ndjson body), or PAXLST manifests (application/edifact); idempotent, bad records quarantined',
+          "Import a feed: canonical records (text/csv or application/x-ndjson), PAXLST manifests (application/edifact), a partner country's entry records (format=partner-entries, CSV or NDJSON) or document scans (format=mrz-scans, NDJSON); idempotent, bad records quarantined",
         querystring: {
           type: 'object',
           required: ['source'],
           additionalProperties: false,
-          properties: { source: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' } },
+          properties: {
+            source: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
+            format: {
+              type: 'string',
+              enum: [...IMPORT_FORMATS],
+              description:
+                'how the records are read; default: paxlst for application/edifact, else canonical (docs/formats.md)',
+            },
+          },
         },
       },
     },
     async (req) => {
-      const type = req.headers['content-type']?.split(';')[0]?.trim();
-      if (typeof req.body !== 'string')
+      const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+      const syntax = SYNTAX_OF[type];
+      if (typeof req.body !== 'string' || syntax === undefined)
         throw new ApiError(
           'VALIDATION_FAILED',
           'send the feed as text/csv or application/x-ndjson, or PAXLST as application/edifact',
         );
-      const stream = Readable.from([req.body]);
-      if (type === 'application/edifact') {
-        const result = await importSubmitted(
+      const format = req.query.format ?? (syntax === 'edifact' ? 'paxlst' : 'canonical');
+      const wrong = wrongSyntax(format, syntax);
+      if (wrong !== null)
+        throw new ApiError('VALIDATION_FAILED', `${wrong}: send it as ${contentTypesOf(format)}`);
+      try {
+        const result = await importFeedStream(
           ctx,
-          readPaxlst(stream, loadPortCountries()),
+          Readable.from([req.body]),
           req.query.source,
-          'paxlst',
+          format,
+          syntax,
         );
         req.access!.recordRefs.push(`import:${result.importId}`);
         return result;
+      } catch (err) {
+        // Nothing of an unreadable feed is imported (a wrong header): the sender is told why.
+        if (err instanceof FeedError) throw new ApiError('FEED_UNREADABLE', err.message);
+        throw err;
       }
-      let header: string | null = null;
-      const records = type === 'text/csv' ? readCsv(stream, (h) => (header = h)) : readNdjson(stream);
-      const result = await importSubmitted(
-        ctx,
-        records,
-        req.query.source,
-        type === 'text/csv' ? 'csv' : 'ndjson',
-        () => header,
-      );
-      req.access!.recordRefs.push(`import:${result.importId}`);
-      return result;
     },
   );
 
@@ -82,3 +99,9 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
     }),
   );
 }
+
+const contentTypesOf = (format: ImportFormat): string =>
+  Object.entries(SYNTAX_OF)
+    .filter(([, syntax]) => wrongSyntax(format, syntax) === null)
+    .map(([type]) => type)
+    .join(' or ');
