@@ -103,6 +103,7 @@ export function linkageResolver(options: LinkageResolverOptions = {}): IdentityR
         model,
         exact,
         links,
+        inputs.map((i) => i.personLink ?? null),
         keysOf,
         inputs.map((i) => i.list),
       );
@@ -155,6 +156,8 @@ async function matchOpenGroups(
   { model, thresholds }: ActiveModel,
   exact: KeyGroups,
   links: readonly (PersonLink | null)[],
+  /** The same links as encoded (person-link.ts): one string tells two descriptions apart. */
+  encodedLinks: readonly (string | null)[],
   keysOf: readonly IndexKeys[],
   listOf: readonly (string | undefined)[],
 ): Promise<Matched> {
@@ -201,7 +204,7 @@ async function matchOpenGroups(
     }
     const list = listOf[i];
     if (list !== undefined) open[k]!.lists.add(list);
-    const line = JSON.stringify(link.values) + link.documentType + link.documentExpiry;
+    const line = encodedLinks[i]!;
     if (seen.get(k)!.has(line)) return;
     seen.get(k)!.add(line);
     open[k]!.links.push(link);

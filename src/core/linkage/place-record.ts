@@ -29,10 +29,14 @@ const REVIEW_CANDIDATES = 3;
  * namesake look alike: only a person can tell them apart). Nothing in the band: a new person.
  */
 export function placeRecord(candidates: readonly CandidateScore[], t: PlacementThresholds): Placement {
-  const sorted = [...candidates].sort((a, b) => b.probability - a.probability);
+  // Equal scores: the older person (lower id) first, so the order never depends on how candidates were found.
+  const sorted = [...candidates].sort((a, b) => b.probability - a.probability || olderFirst(a, b));
   const above = sorted.filter((c) => c.probability >= t.link);
   if (above.length === 1 && !above[0]!.conflict) return { kind: 'link', candidate: above[0]! };
   const uncertain = sorted.filter((c) => c.probability >= t.review);
   if (uncertain.length > 0) return { kind: 'review', candidates: uncertain.slice(0, REVIEW_CANDIDATES) };
   return { kind: 'new' };
 }
+
+const olderFirst = (a: CandidateScore, b: CandidateScore) =>
+  a.personId.length - b.personId.length || (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0);
