@@ -5,6 +5,7 @@
  * never go in tests. Settings: BENCH_OBSERVATIONS (default 2,000,000 in two halves), BENCH_LINK_RECORDS
  * (default 1,000,000), BENCH_STREAM_PERSONS (default 1,000,000), BENCH_PIPELINE_SECONDS (default 60:
  * manifest passengers at 2,000/s through NATS_URL), BENCH_DATABASE_URL. Then PAXLST parsing speed.
+ * BENCH_SECTIONS runs some of them only: a comma-separated list of spine, linkage, stream, pipeline, paxlst.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
@@ -35,6 +36,12 @@ const STREAM_PERSONS = Number(process.env['BENCH_STREAM_PERSONS'] ?? 1_000_000);
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const PIPELINE_SECONDS = Number(process.env['BENCH_PIPELINE_SECONDS'] ?? 60);
 const FEEDS = ['admissions.csv', 'departures.csv', 'status-changes.csv'];
+const SECTIONS = ['spine', 'linkage', 'stream', 'pipeline', 'paxlst'] as const;
+const chosen = (process.env['BENCH_SECTIONS'] ?? SECTIONS.join(',')).split(',').map((x) => x.trim());
+for (const c of chosen)
+  if (!(SECTIONS as readonly string[]).includes(c))
+    throw new Error(`BENCH_SECTIONS: unknown section "${c}"; choose from ${SECTIONS.join(', ')}`);
+const runs = (section: (typeof SECTIONS)[number]) => chosen.includes(section);
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -117,9 +124,44 @@ async function startupTime(): Promise<[number, number]> {
 }
 
 async function main() {
+  console.log(`ImmigrationOS bench — PostgreSQL ${ADMIN_URL}, Node ${process.version}`);
+  try {
+    if (runs('spine')) await spineFigures();
+    if (runs('linkage')) {
+      console.log('');
+      await linkageFigures(LINK_RECORDS);
+    }
+    if (runs('stream')) {
+      const streamScratch = createScratchDatabase('imos_bench_stream', ADMIN_URL);
+      const streamDb = await streamScratch.open();
+      try {
+        await streamingLinkageFigure(streamDb, STREAM_PERSONS);
+      } finally {
+        await streamDb.close();
+        await streamScratch.drop();
+      }
+    }
+    if (runs('pipeline')) {
+      console.log('');
+      const pipelineScratch = createScratchDatabase('imos_bench_pipeline', ADMIN_URL);
+      const pipelineDb = await pipelineScratch.open();
+      try {
+        await streamingPipelineFigure(pipelineDb, NATS_URL, PIPELINE_SECONDS, 2_000);
+      } finally {
+        await pipelineDb.close();
+        await pipelineScratch.drop();
+      }
+    }
+    if (runs('paxlst')) await paxlstParsingFigure();
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** The spine: two imports, the recompute, memory, the audit's cost, and `npm start`. */
+async function spineFigures() {
   const work = mkdtempSync(join(tmpdir(), 'imos-bench-'));
   const scratch = createScratchDatabase('imos_bench', ADMIN_URL);
-  console.log(`ImmigrationOS bench — PostgreSQL ${scratch.url}, Node ${process.version}`);
   try {
     // About 2.7 observations per person; generate, then split at the median day.
     const people = Math.round(TARGET / 2.7);
@@ -185,28 +227,7 @@ async function main() {
       await db.close();
       await scratch.drop();
     }
-    console.log('');
-    await linkageFigures(LINK_RECORDS);
-    const streamScratch = createScratchDatabase('imos_bench_stream', ADMIN_URL);
-    const streamDb = await streamScratch.open();
-    try {
-      await streamingLinkageFigure(streamDb, STREAM_PERSONS);
-    } finally {
-      await streamDb.close();
-      await streamScratch.drop();
-    }
-    console.log('');
-    const pipelineScratch = createScratchDatabase('imos_bench_pipeline', ADMIN_URL);
-    const pipelineDb = await pipelineScratch.open();
-    try {
-      await streamingPipelineFigure(pipelineDb, NATS_URL, PIPELINE_SECONDS, 2_000);
-    } finally {
-      await pipelineDb.close();
-      await pipelineScratch.drop();
-    }
-    await paxlstParsingFigure();
   } finally {
-    clearInterval(sampler);
     rmSync(work, { recursive: true, force: true });
   }
 }

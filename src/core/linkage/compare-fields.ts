@@ -79,7 +79,7 @@ export function metaphone(name: string): readonly [string, string] {
   let codes = metaphoneCache.get(name);
   if (codes === undefined) {
     codes = doubleMetaphone(name);
-    if (metaphoneCache.size > 1_000_000) metaphoneCache.clear(); // bounded: a few tens of MB
+    if (metaphoneCache.size > 200_000) metaphoneCache.clear(); // bounded: names recur, a few MB hold them
     metaphoneCache.set(name, codes);
   }
   return codes;
