@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app/app-context.js';
-import { importSubmitted } from '../app/import-feed.js';
 import type { FlatRecord } from '../core/observation/flat-columns.js';
 import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
 import type { FieldError } from '../core/result/result.js';
@@ -52,13 +51,15 @@ export class SelfReportInvalid extends Error {
 }
 
 /**
- * Files a self-reported departure as a Departure observation on the channel `self-report`, kept as
- * received under its confirmation number. The stays engine never confirms a departure on a report
- * alone (docs/departures.md). The record is placed like any other, except that a public input never
- * merges two persons. The answer is the same whether or not the person is on record.
+ * Files a self-reported departure: checks it and stores it as received under a new confirmation number,
+ * pending, and nothing else. The request does the same work whoever the person is, so neither its
+ * answer nor its timing tells whether they are on record; placing the report (import as a Departure
+ * observation on the channel `self-report`, identity resolution, stays) is `placePendingSelfReports`,
+ * run after the answer by the self-report queue. The stays engine never confirms a departure on a report
+ * alone, and a public input never merges two persons (docs/departures.md).
  */
 export async function fileSelfReport(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'db' | 'asOf'>,
   r: SelfReportSubmission,
   today = ctx.asOf(),
 ): Promise<SelfReportReceipt> {
@@ -90,8 +91,12 @@ export async function fileSelfReport(
   if (errors.length > 0) throw new SelfReportInvalid(errors);
   // Kept as received: the mode and destination are in the raw record, not in the observation.
   const content = JSON.stringify({ ...fields, mode: r.mode, destination: r.destination ?? null });
-  await importSubmitted(ctx, [{ line: null, content, fields }], SELF_REPORT_SOURCE, 'ndjson', undefined, {
-    publicInput: true,
-  });
+  await ctx.db.session((s) =>
+    s.query('insert into self_report_pending (confirmation, content, fields) values ($1, $2, $3::jsonb)', [
+      confirmation,
+      content,
+      JSON.stringify(fields),
+    ]),
+  );
   return { confirmation, message: SELF_REPORT_RECEIVED };
 }

@@ -18,13 +18,17 @@ export interface PaxlstReading {
  * out of the country is a Departure record (its content keeps the manifest's references); a rejected
  * message is one unreadable record, kept as received with every error naming segment and position, so
  * it lands in quarantine while the good messages go through. Streaming: the file is never held whole.
+ * A file, or a stream of bytes, is decoded by each interchange's syntax identifier (docs/paxlst.md).
  */
 export async function* readPaxlst(
   input: string | Readable,
   reading: PaxlstReading,
 ): AsyncGenerator<IncomingRecord> {
-  const stream = typeof input === 'string' ? createReadStream(input, { encoding: 'latin1' }) : input;
-  for await (const result of parsePaxlst(stream as AsyncIterable<string>)) {
+  // Bytes, not text: each interchange is decoded in the character set its UNB names (UNOC as Latin-1,
+  // UNOY as UTF-8 ...), which a fixed encoding here would get wrong for the others. A stream that is
+  // already text (set an encoding) is read as it is.
+  const stream = typeof input === 'string' ? createReadStream(input) : input;
+  for await (const result of parsePaxlst(stream as AsyncIterable<string | Uint8Array>)) {
     if (!result.ok) {
       yield {
         line: result.position.line,

@@ -1,13 +1,13 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   AckPolicy,
-  DiscardPolicy,
   jetstream,
   jetstreamManager,
   RetentionPolicy,
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
+import { ensureConsumer, ensureStream } from './ensure-stream.js';
 
 /**
  * The platform's JetStream streams (docs/streaming.md). `prefix` (IMOS_STREAM_PREFIX, default IMOS)
@@ -56,50 +56,93 @@ export interface JetStreamBus {
 export const MAX_DELIVER = 5;
 
 /**
- * Connects and makes sure the streams and the durable consumer exist (idempotent). Observations are
- * kept until applied and acknowledged (work-queue retention); duplicates published within two minutes
- * are dropped by message id, and later ones are found unchanged by the import's own idempotency.
+ * How long a delivered message may stay unacknowledged before the server delivers it again: the time a
+ * consumer that died leaves its messages waiting. A live consumer never lets a message it holds reach it:
+ * it holds at most two micro-batches and reports progress on them (observation-consumer.ts).
  */
-export async function openJetStream(url: string, prefix?: string): Promise<JetStreamBus> {
+export const ACK_WAIT_MS = 30_000;
+
+/** A republication within this window is dropped by message id (later ones by the import). */
+const DUPLICATE_WINDOW_MS = 2 * 60_000;
+
+/**
+ * The change stream only feeds live pages, which read it as it comes (and recompute from the store
+ * when they open): a day of it is plenty to look into a problem, and a byte cap keeps a burst in check.
+ */
+export const CHANGES_MAX_AGE_MS = 24 * 60 * 60_000;
+export const CHANGES_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A dead letter waits for a person to see and retry it: thirty days covers holidays and a monthly
+ * review. No byte cap: dropping the oldest letters to make room would lose records silently.
+ */
+export const DEAD_LETTERS_MAX_AGE_MS = 30 * 24 * 60 * 60_000;
+
+export interface JetStreamOptions {
+  /** The durable consumer's acknowledgement wait (default ACK_WAIT_MS); a test shortens it. */
+  readonly ackWaitMs?: number;
+}
+
+/**
+ * Connects and makes sure the streams and the durable consumer exist with their limits (idempotent: an
+ * existing stream or consumer is brought to them). Observations are kept until applied and acknowledged
+ * (work-queue retention, no age or size limit: a consumer stopped for a weekend finds them all);
+ * duplicates published within two minutes are dropped by message id, and later ones are found unchanged
+ * by the import's own idempotency.
+ */
+export async function openJetStream(
+  url: string,
+  prefix?: string,
+  options: JetStreamOptions = {},
+): Promise<JetStreamBus> {
   const nc = await connect({ servers: url, name: 'immigrationos', maxReconnectAttempts: -1 });
-  const jsm = await jetstreamManager(nc);
-  const names = streamNames(prefix);
-  const ensure = async (name: string, subjects: string[], retention: RetentionPolicy) => {
-    try {
-      await jsm.streams.info(name);
-    } catch {
-      await jsm.streams.add({
-        name,
-        subjects,
-        retention,
-        discard: DiscardPolicy.Old,
-        duplicate_window: 120_000_000_000, // ns: two minutes
-      });
-    }
-  };
-  await ensure(names.observations, [names.observationSubjects], RetentionPolicy.Workqueue);
-  await ensure(names.changes, [names.changeSubject], RetentionPolicy.Limits);
-  await ensure(names.deadLetters, [names.deadLetterSubject], RetentionPolicy.Limits);
   try {
-    await jsm.consumers.info(names.observations, names.consumer);
-  } catch {
-    await jsm.consumers.add(names.observations, {
+    const jsm = await jetstreamManager(nc);
+    const names = streamNames(prefix);
+    const duplicateWindowMs = DUPLICATE_WINDOW_MS;
+    await ensureStream(jsm, {
+      name: names.observations,
+      subjects: [names.observationSubjects],
+      retention: RetentionPolicy.Workqueue,
+      maxAgeMs: 0,
+      maxBytes: -1,
+      duplicateWindowMs,
+    });
+    await ensureStream(jsm, {
+      name: names.changes,
+      subjects: [names.changeSubject],
+      retention: RetentionPolicy.Limits,
+      maxAgeMs: CHANGES_MAX_AGE_MS,
+      maxBytes: CHANGES_MAX_BYTES,
+      duplicateWindowMs,
+    });
+    await ensureStream(jsm, {
+      name: names.deadLetters,
+      subjects: [names.deadLetterSubject],
+      retention: RetentionPolicy.Limits,
+      maxAgeMs: DEAD_LETTERS_MAX_AGE_MS,
+      maxBytes: -1,
+      duplicateWindowMs,
+    });
+    await ensureConsumer(jsm, names.observations, {
       durable_name: names.consumer,
       ack_policy: AckPolicy.Explicit,
       max_deliver: MAX_DELIVER,
-      // ns: a micro-batch is applied in well under a second; a consumer that died leaves its messages
-      // to be redelivered after this (applying one twice is harmless: the import finds it unchanged).
-      ack_wait: 30_000_000_000,
+      ack_wait: (options.ackWaitMs ?? ACK_WAIT_MS) * 1_000_000, // ns
+      // The server's own cap over all consumer processes; each holds far fewer (observation-consumer.ts).
       max_ack_pending: 20_000,
     });
+    return {
+      nc,
+      js: jetstream(nc),
+      jsm,
+      names,
+      async close() {
+        await nc.drain();
+      },
+    };
+  } catch (err) {
+    await nc.close();
+    throw err;
   }
-  return {
-    nc,
-    js: jetstream(nc),
-    jsm,
-    names,
-    async close() {
-      await nc.drain();
-    },
-  };
 }

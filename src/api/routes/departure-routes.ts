@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/app-context.js';
+import { placePendingSelfReports } from '../../departures/place-self-reports.js';
 import {
   fileSelfReport,
   SelfReportInvalid,
   type SelfReportSubmission,
 } from '../../departures/self-report.js';
+import { SelfReportQueue } from '../../departures/self-report-queue.js';
 import { departureEvidence, departureReport, liveDepartureStats } from '../../app/departure-stats.js';
 import {
   followedPersons,
@@ -20,12 +22,32 @@ const text = (max: number, min = 1) => ({ type: 'string', minLength: min, maxLen
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const country = { type: 'string', pattern: '^[A-Za-z]{3}$' } as const;
 
-/** Departures (docs/departures.md): the public self-report. */
+/**
+ * Departures (docs/departures.md): the public self-report. The request stores the report and answers;
+ * the self-report queue places it after the answer (and, on start, what an earlier process left).
+ */
 export function departureRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const queue = new SelfReportQueue(
+    () => placePendingSelfReports(ctx),
+    (err) => app.log.error({ err }, 'placing self-reports: the report stays pending and is tried again'),
+  );
+  app.addHook('onReady', (done) => {
+    queue.start();
+    done();
+  });
+  app.addHook('onClose', async () => {
+    await queue.close();
+  });
+
   app.post<{ Body: SelfReportSubmission }>(
     '/api/departures/self-reports',
     {
       config: { access: 'departure.selfReport' },
+      // Placed once the answer is sent: the request itself never looks the person up.
+      onResponse: (_req, reply, done) => {
+        if (reply.statusCode === 201) queue.wake();
+        done();
+      },
       schema: {
         tags: ['departures'],
         summary:

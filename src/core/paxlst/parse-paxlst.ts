@@ -10,6 +10,7 @@
  * Pure: no I/O. See docs/paxlst.md.
  */
 import { DOCUMENT_TYPES, type DocumentType, type IsoDate, type Sex } from '../observation/observation.js';
+import { decodePaxlstBytes, decodePaxlstBytesSync } from './decode-paxlst.js';
 import { readDtm, readEnvelopeDate, type CenturyRule } from './edifact-dates.js';
 import {
   SYNTAX_IDENTIFIER,
@@ -1288,29 +1289,28 @@ export class PaxlstParser {
 }
 
 /**
- * Reads PAXLST interchanges from an async (or sync) iterable of text chunks, yielding one result per
- * message in file order, plus envelope and stray-text errors where they are found.
+ * Reads PAXLST interchanges from an async (or sync) iterable of chunks, yielding one result per
+ * message in file order, plus envelope and stray-text errors where they are found. Chunks of bytes (a
+ * file stream without an encoding) are decoded in each interchange's character set, by its UNB syntax
+ * identifier (decode-paxlst.ts); chunks of text are read as they are.
  */
 export async function* parsePaxlst(
-  chunks: AsyncIterable<string> | Iterable<string>,
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: ParsePaxlstOptions = {},
 ): AsyncGenerator<PaxlstResult> {
   const parser = new PaxlstParser(options);
-  for await (const chunk of chunks) {
-    yield* parser.push(typeof chunk === 'string' ? chunk : String(chunk));
-  }
+  for await (const chunk of decodePaxlstBytes(chunks)) yield* parser.push(chunk);
   yield* parser.end();
 }
 
 /** `parsePaxlst` for synchronous input: a whole text, or an iterable of chunks. */
 export function* parsePaxlstSync(
-  input: string | Iterable<string>,
+  input: string | Uint8Array | Iterable<string | Uint8Array>,
   options: ParsePaxlstOptions = {},
 ): Generator<PaxlstResult> {
   const parser = new PaxlstParser(options);
-  for (const chunk of typeof input === 'string' ? [input] : input) {
-    yield* parser.push(typeof chunk === 'string' ? chunk : String(chunk));
-  }
+  const chunks = typeof input === 'string' || input instanceof Uint8Array ? [input] : input;
+  for (const chunk of decodePaxlstBytesSync(chunks)) yield* parser.push(chunk);
   yield* parser.end();
 }
 

@@ -8,7 +8,8 @@
  * - Spaces, tabs and line breaks between segments are skipped; inside a segment a line break or any
  *   other control character is a problem of that segment (most often a missing terminator).
  * - The syntax identifier of each UNB is noted: under UNOA and UNOB (ISO 646 subsets) a character
- *   outside printable ASCII is a problem; under the other character sets only control characters are.
+ *   outside printable ASCII is a problem; under the other character sets only control characters are,
+ *   and U+FFFD, which stands for bytes the decoder could not read (decode-paxlst.ts).
  *
  * Nothing here throws on bad input: a segment that cannot be read is still emitted, with `problem`
  * saying why, so that the message parser can reject the message it belongs to and go on.
@@ -328,7 +329,7 @@ function isTag(s: string): boolean {
 }
 
 /** Checks the six UNA characters; returns why they are unusable, or null. */
-function unaProblem(chars: string): string | null {
+export function unaProblem(chars: string): string | null {
   const [component, element, , release, , terminator] = [...chars];
   const functional = [component!, element!, terminator!];
   if (release !== ' ') functional.push(release!);
@@ -651,6 +652,10 @@ export class PaxlstTokenizer {
         if (c <= 0x9f) problem ??= `${describeChar(c)} inside the segment`;
         else if (this.asciiOnly)
           problem ??= `${describeChar(c)} is not allowed by syntax identifier UNOA/UNOB (ISO 646)`;
+        // What a decoder puts for bytes that are no character of the interchange's set (decode-paxlst.ts):
+        // a name read with it would be silently wrong.
+        else if (c === 0xfffd)
+          problem ??= `U+FFFD: bytes that are not a character of the interchange's character set`;
       }
     }
     if (n === cf.length) {

@@ -7,6 +7,7 @@ import * as userAdmin from './0007-user-admin.js';
 import * as redress from './0006-redress.js';
 import * as linkage from './0008-linkage.js';
 import * as departures from './0009-departures.js';
+import * as selfReportQueue from './0010-self-report-queue.js';
 
 /** Versioned migrations, applied in order, each once, recorded in schema_migration. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly up: string }[] =
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     { version: 7, name: 'user-admin', up: userAdmin.up },
     { version: 8, name: 'linkage', up: linkage.up },
     { version: 9, name: 'departures', up: departures.up },
+    { version: 10, name: 'self-report-queue', up: selfReportQueue.up },
   ];
