@@ -18,19 +18,30 @@ const SYNTAX_OF: Readonly<Record<string, FeedSyntax>> = {
   'application/edifact': 'edifact',
 };
 
+/** The largest feed one request may carry; a larger one is answered 413 before anything is imported. */
+const FEED_BODY_LIMIT = 64 * 1024 * 1024;
+
 export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // Feeds arrive as text; they are streamed record by record like a file.
+  // CSV and NDJSON feeds arrive as UTF-8 text; they are streamed record by record like a file.
   app.addContentTypeParser(
-    Object.keys(SYNTAX_OF),
-    { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 },
+    Object.keys(SYNTAX_OF).filter((type) => SYNTAX_OF[type] !== 'edifact'),
+    { parseAs: 'string', bodyLimit: FEED_BODY_LIMIT },
+    (_req, body, done) => done(null, body),
+  );
+  // PAXLST arrives as bytes: each interchange names its own character set in its UNB (UNOC is Latin-1,
+  // UNOY UTF-8, ...) and one upload may mix them, so the PAXLST reader decodes them (docs/paxlst.md).
+  // Reading the body as UTF-8 here would turn every accented Latin-1 letter into U+FFFD.
+  app.addContentTypeParser(
+    Object.keys(SYNTAX_OF).filter((type) => SYNTAX_OF[type] === 'edifact'),
+    { parseAs: 'buffer', bodyLimit: FEED_BODY_LIMIT },
     (_req, body, done) => done(null, body),
   );
 
-  app.post<{ Querystring: { source: string; format?: ImportFormat }; Body: string }>(
+  app.post<{ Querystring: { source: string; format?: ImportFormat }; Body: string | Buffer }>(
     '/api/imports',
     {
       config: { access: 'import.create' },
-      bodyLimit: 64 * 1024 * 1024,
+      bodyLimit: FEED_BODY_LIMIT,
       schema: {
         tags: ['imports'],
         summary:
@@ -54,7 +65,10 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
       const syntax = SYNTAX_OF[type];
-      if (typeof req.body !== 'string' || syntax === undefined)
+      // Text for CSV and NDJSON, bytes for EDIFACT (the parsers above); anything else had no parser of ours.
+      const body = req.body;
+      const readable = syntax === 'edifact' ? Buffer.isBuffer(body) : typeof body === 'string';
+      if (!readable || syntax === undefined)
         throw new ApiError(
           'VALIDATION_FAILED',
           'send the feed as text/csv or application/x-ndjson, or PAXLST as application/edifact',
@@ -66,7 +80,7 @@ export function importRoutes(app: FastifyInstance, ctx: AppContext): void {
       try {
         const result = await importFeedStream(
           ctx,
-          Readable.from([req.body]),
+          typeof body === 'string' ? Readable.from([body]) : Readable.from(slices(body)),
           req.query.source,
           format,
           syntax,
@@ -105,3 +119,12 @@ const contentTypesOf = (format: ImportFormat): string =>
     .filter(([, syntax]) => wrongSyntax(format, syntax) === null)
     .map(([type]) => type)
     .join(' or ');
+
+/**
+ * The bytes of an upload in 64 KiB views (no copies), as a file stream reads them: the PAXLST reader then
+ * decodes and parses one slice at a time, so the body is never held a second time as one whole text. A
+ * character split between two slices comes out whole (decode-paxlst.ts).
+ */
+function* slices(bytes: Buffer, size = 64 * 1024): Generator<Buffer> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
