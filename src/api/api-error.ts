@@ -13,6 +13,10 @@ export const ERROR_STATUS = {
   FEED_UNREADABLE: 422,
   PAYLOAD_TOO_LARGE: 413,
   NOT_IMPLEMENTED: 501,
+  // The observation stream's dead letters (stream-routes.ts): a server without NATS keeps none, which is
+  // not "none are waiting"; one whose NATS does not answer cannot say either.
+  NO_DEAD_LETTER_STREAM: 501,
+  STREAM_UNAVAILABLE: 503,
   // Authentication (docs/security.md): the web app asks for the code on TOTP_REQUIRED.
   TOTP_REQUIRED: 401,
   TOTP_INVALID: 401,

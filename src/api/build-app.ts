@@ -64,7 +64,11 @@ export interface AppOptions {
    * the environment (IMOS_OIDC_*), checked as readConfig checks them.
    */
   readonly oidc?: OidcSettings | null;
-  /** The NATS JetStream whose dead letters the API shows; null for none; left out: NATS_URL, IMOS_STREAM_PREFIX. */
+  /**
+   * The NATS JetStream whose dead letters the API shows (the server passes Config.natsUrl and
+   * Config.streamPrefix); null or left out: none. Never read from the environment here, so an app built in
+   * a test cannot pick up a NATS_URL of the shell that runs it.
+   */
   readonly stream?: StreamSettings | null;
 }
 
@@ -177,7 +181,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   identityRoutes(app, ctx);
   departureRoutes(app, ctx);
   departureReportRoutes(app, ctx);
-  streamRoutes(app, options.stream);
+  streamRoutes(app, options.stream ?? null);
   // <- redressRoutes
   oidcRoutes(app, ctx, options.oidc);
 

@@ -100,16 +100,7 @@ export async function importFeedFiles(
   const summaries: ImportSummary[] = [];
   const notes: NoteLog[] = [];
   for (const file of files) {
-    const format = options.format ?? (isPaxlstFile(file) ? 'paxlst' : 'canonical');
-    const syntax = format === 'paxlst' ? 'edifact' : formatOfFile(file);
-    if (syntax === null)
-      throw new FeedError(
-        format === 'canonical'
-          ? `${file}: unknown format; use a .csv, .ndjson or .jsonl file, or PAXLST (.edi, .paxlst)`
-          : `${file}: a ${format} file is ${SYNTAXES[format].join(' or ')}, named ${SYNTAXES[format].map((x) => FILE_NAMES[x]).join(' or ')}`,
-      );
-    const wrong = wrongSyntax(format, syntax);
-    if (wrong !== null) throw new FeedError(`${file}: ${wrong}`);
+    const { format, syntax } = feedFileReading(file, options.format);
     const log = new NoteLog();
     let header: string | null = null;
     const onHeader = (h: string) => (header = h);
@@ -135,6 +126,28 @@ export async function importFeedFiles(
 
 /** UN/EDIFACT PAXLST manifests (docs/paxlst.md), by their file name. */
 export const isPaxlstFile = (file: string): boolean => /\.(edi|paxlst|edifact)$/i.test(file);
+
+/**
+ * How a feed file is read: in the format given, else PAXLST by its name (.edi, .paxlst, .edifact), else
+ * canonical; in the syntax its name says. A name that gives no syntax, or one the format does not come
+ * in, throws {@link FeedError} saying how the file should be named, before anything of it is read.
+ */
+export function feedFileReading(
+  file: string,
+  given?: ImportFormat,
+): { readonly format: ImportFormat; readonly syntax: FeedSyntax } {
+  const format = given ?? (isPaxlstFile(file) ? 'paxlst' : 'canonical');
+  const syntax = format === 'paxlst' ? 'edifact' : formatOfFile(file);
+  if (syntax === null)
+    throw new FeedError(
+      format === 'canonical'
+        ? `${file}: unknown format; use a .csv, .ndjson or .jsonl file, or PAXLST (.edi, .paxlst)`
+        : `${file}: a ${format} file is ${SYNTAXES[format].join(' or ')}, named ${SYNTAXES[format].map((x) => FILE_NAMES[x]).join(' or ')}`,
+    );
+  const wrong = wrongSyntax(format, syntax);
+  if (wrong !== null) throw new FeedError(`${file}: ${wrong}`);
+  return { format, syntax };
+}
 
 /**
  * Imports a feed sent as a stream (an API request body) in the given format and syntax. A feed that
@@ -177,15 +190,32 @@ function preparedFeed(
   onNote: (note: string) => void,
   onHeader: (header: string) => void,
 ): AsyncIterable<PreparedBatch> {
+  const records = readFeedRecords(input, format, syntax, onNote, onHeader);
+  return format === 'partner-entries' ? preparedPartnerEntries(records) : preparedInThread(records);
+}
+
+/**
+ * A feed's records as its format's adapter reads them, before validation: what an import prepares and
+ * what `imos stream publish` sends, so a feed is read the same way on both paths. A record that cannot
+ * be read has no fields and says why (readError); what is read but is no record (an entry scan, a booked
+ * passenger list) is told to `onNote`. Streaming: the input is never held whole.
+ */
+export function readFeedRecords(
+  input: string | Readable,
+  format: ImportFormat,
+  syntax: FeedSyntax,
+  onNote: (note: string) => void = () => undefined,
+  onHeader: (header: string) => void = () => undefined,
+): AsyncIterable<IncomingRecord> {
   switch (format) {
     case 'paxlst':
-      return preparedInThread(readPaxlst(input, { ...loadPortCountries(), onNote }));
+      return readPaxlst(input, { ...loadPortCountries(), onNote });
     case 'partner-entries':
-      return preparedPartnerEntries(readPartnerEntries(input, syntax === 'csv' ? 'csv' : 'ndjson', onHeader));
+      return readPartnerEntries(input, syntax === 'csv' ? 'csv' : 'ndjson', onHeader);
     case 'mrz-scans':
-      return preparedInThread(readMrzScans(input, { onNote }));
+      return readMrzScans(input, { onNote });
     case 'canonical':
-      return preparedInThread(syntax === 'csv' ? readCsv(input, onHeader) : readNdjson(input));
+      return syntax === 'csv' ? readCsv(input, onHeader) : readNdjson(input);
   }
 }
 

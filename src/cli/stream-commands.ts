@@ -1,13 +1,15 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Config } from '../app/config.js';
 import type { OpenedContext } from '../app/open-context.js';
-import type { FlatRecord } from '../core/observation/flat-columns.js';
-import { formatOfFile, readCsv, readNdjson } from '../ingest/read-feed.js';
+import { feedFileReading, IMPORT_FORMATS, readFeedRecords, type ImportFormat } from '../app/import-feed.js';
 import { listDeadLetters, retryDeadLetter } from '../stream/dead-letters.js';
 import { openJetStream, type JetStreamBus } from '../stream/jetstream.js';
 import { runObservationConsumer } from '../stream/observation-consumer.js';
-import { envelopeOf, type ObservationEnvelope } from '../stream/observation-envelope.js';
-import { publishObservations } from '../stream/publish-observations.js';
+import {
+  envelopesOfRecords,
+  publishObservations,
+  type UnpublishedRecord,
+} from '../stream/publish-observations.js';
 import { printTable } from './print-table.js';
 
 type WithContext = <T>(fn: (ctx: OpenedContext) => Promise<T>) => Promise<T>;
@@ -24,14 +26,20 @@ async function withBus<T>(config: () => Config, fn: (bus: JetStreamBus) => Promi
   }
 }
 
-/** A feed file's valid-to-send records as envelopes (its rows are validated when applied, as any import's). */
-async function* envelopesOfFile(file: string, source: string): AsyncGenerator<ObservationEnvelope> {
-  const format = formatOfFile(file);
-  if (format === null) throw new Error(`${file}: unknown format; use a .csv, .ndjson or .jsonl file`);
-  const records = format === 'csv' ? readCsv(file) : readNdjson(file);
-  for await (const r of records) {
-    const fields: FlatRecord = r.fields ?? {};
-    yield envelopeOf(source, fields, JSON.stringify(fields));
+/**
+ * The first few of many (unreadable records, notes), then how many more: a file of a million broken lines
+ * or entry scans must neither flood the terminal nor be held in memory.
+ */
+class FirstOf<T> {
+  private readonly first: T[] = [];
+  count = 0;
+  constructor(private readonly max = 20) {}
+  readonly add = (item: T): void => {
+    if (this.count++ < this.max) this.first.push(item);
+  };
+  listed(show: (item: T) => string = String): string[] {
+    const more = this.count - this.first.length;
+    return [...this.first.map(show), ...(more > 0 ? [`… and ${more} more`] : [])];
   }
 }
 
@@ -43,18 +51,45 @@ export function streamCommands(program: Command, withContext: WithContext, confi
 
   stream
     .command('publish')
-    .description("publish a feed file's records to the stream, one message each (a duplicate is dropped)")
-    .argument('<file>', 'a .csv or .ndjson feed file (canonical columns: docs/formats.md)')
+    .description(
+      "publish a feed file's records to the stream, one message each (a duplicate is dropped); a record that cannot be read is listed, not published",
+    )
+    .argument('<file>', 'a feed file, read as `imos import` reads it (docs/formats.md, docs/departures.md)')
     .requiredOption('-s, --source <name>', 'the feed these records come from')
-    .action(async (file: string, o: { source: string }) => {
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        'how the file is read (default: PAXLST by .edi/.paxlst/.edifact, else canonical); partner-entries: docs/departures.md, mrz-scans: docs/mrz.md',
+      ).choices(IMPORT_FORMATS),
+    )
+    .action(async (file: string, o: { source: string; format?: ImportFormat }) => {
+      // A file named for no syntax, or the wrong one, is refused before connecting to NATS.
+      const { format, syntax } = feedFileReading(file, o.format);
+      const notes = new FirstOf<string>();
+      const unpublished = new FirstOf<UnpublishedRecord>();
       await withBus(config, async (bus) => {
         const t = Date.now();
-        const r = await publishObservations(bus, envelopesOfFile(file, o.source));
+        const records = readFeedRecords(file, format, syntax, notes.add);
+        const r = await publishObservations(bus, envelopesOfRecords(o.source, records, unpublished.add));
         const s = (Date.now() - t) / 1000;
         console.log(
-          `${r.published} published, ${r.duplicates} already on the stream (dropped) in ${s.toFixed(1)} s`,
+          `${r.published} published, ${r.duplicates} already on the stream (dropped), ${unpublished.count} unreadable (not published) in ${s.toFixed(1)} s`,
         );
       });
+      for (const note of notes.listed()) console.log(`    ${note}`);
+      if (unpublished.count > 0) {
+        for (const u of unpublished.listed(
+          ({ line, error }) => `line ${line ?? '?'}: ${error.field}: ${error.reason}`,
+        ))
+          console.error(`  ${u}`);
+        // The stream carries observations: a record nobody could read is only in this file. Fixed, the
+        // file is published again (what is on the stream already is dropped as a duplicate, or found
+        // unchanged when applied). A failing exit status tells a script that not everything was sent.
+        console.error(
+          `${unpublished.count} ${unpublished.count === 1 ? 'record' : 'records'} could not be read and ${unpublished.count === 1 ? 'was' : 'were'} not published: fix and publish the file again`,
+        );
+        process.exitCode = 1;
+      }
     });
 
   stream

@@ -21,6 +21,8 @@ export async function serve(
     logger: process.env['IMOS_LOG'] === '1',
     readiness: () => ({ demo }),
     oidc: config.oidc,
+    // The dead-letter routes' stream, from this server's configuration (the app reads no environment).
+    stream: config.natsUrl ? { natsUrl: config.natsUrl, prefix: config.streamPrefix } : null,
   });
   // With NATS, what a separate consumer applies reaches this server's live pages too.
   const bus = config.natsUrl ? await openJetStream(config.natsUrl, config.streamPrefix) : null;

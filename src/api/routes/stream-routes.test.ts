@@ -117,3 +117,27 @@ describe('dead letters when NATS is configured but cannot be reached', () => {
     expect(await lastAudit(api)).toMatchObject({ action: 'quarantine.list', outcome: 'failed', status: 503 });
   });
 });
+
+describe('dead letters on an app given no stream, in a shell that has NATS_URL', () => {
+  let api: ApiHarness;
+  const before = process.env['NATS_URL'];
+  beforeAll(async () => {
+    // Only the server passes its configuration's stream (serve.ts): an app built without one has none,
+    // whatever the environment of the process that builds it says.
+    process.env['NATS_URL'] = `nats://127.0.0.1:${await freePort()}`;
+    api = await startApi();
+  });
+  afterAll(async () => {
+    if (before === undefined) delete process.env['NATS_URL'];
+    else process.env['NATS_URL'] = before;
+    await api.close();
+  });
+
+  it('answers that it keeps none (501), not that a stream does not answer (503)', async () => {
+    const res = await api.get('/api/stream/dead-letters', 'supervisor', INGESTION);
+    expect([res.statusCode, res.json<{ error: { code: string } }>().error.code]).toEqual([
+      501,
+      'NO_DEAD_LETTER_STREAM',
+    ]);
+  });
+});

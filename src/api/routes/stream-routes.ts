@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   ClosedConnectionError,
   ConnectionError,
@@ -6,7 +6,6 @@ import {
   RequestError,
   TimeoutError,
 } from '@nats-io/transport-node';
-import { readConfig } from '../../app/config.js';
 import {
   countDeadLetters,
   deadLetterOrigin,
@@ -56,26 +55,25 @@ export interface DeadLetterRetry {
 }
 
 /**
- * The two states in which this server has no dead letters to show, each with a code of its own: the
- * page says which, instead of an empty list that would look like a healthy pipeline.
- * - NO_DEAD_LETTER_STREAM: the server runs without NATS_URL. Its imports are applied in process, in one
- *   transaction per file; a bad record goes to quarantine, a failing import fails as a whole and is
+ * The two states in which this server has no dead letters to show, each with a code of its own in the
+ * shared error table (api-error.ts): the page says which, instead of an empty list that would look like
+ * a healthy pipeline.
+ * - NO_DEAD_LETTER_STREAM (501): the server runs without NATS_URL. Its imports are applied in process, in
+ *   one transaction per file; a bad record goes to quarantine, a failing import fails as a whole and is
  *   reported to whoever sent it, so nothing is ever left over to retry.
- * - STREAM_UNAVAILABLE: NATS is configured but cannot be reached, or stops answering.
- * They are answered here, in the error handler's shape (build-app.ts), since they belong to this
- * resource alone.
+ * - STREAM_UNAVAILABLE (503): NATS is configured but cannot be reached, or stops answering.
  */
-const STREAM_ERROR_STATUS = { NO_DEAD_LETTER_STREAM: 501, STREAM_UNAVAILABLE: 503 } as const;
-type StreamErrorCode = keyof typeof STREAM_ERROR_STATUS;
-
-class StreamRouteError extends Error {
-  constructor(
-    readonly code: StreamErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const noDeadLetterStream = () =>
+  new ApiError(
+    'NO_DEAD_LETTER_STREAM',
+    'this server has no dead-letter stream: it applies imports in process (no NATS_URL), where a record ' +
+      'that cannot be applied goes to quarantine and a failed import is reported to its sender',
+  );
+const streamUnavailable = () =>
+  new ApiError(
+    'STREAM_UNAVAILABLE',
+    'the observation stream (NATS JetStream) does not answer; try again later',
+  );
 
 /** What NATS throws when it cannot be reached or does not answer (as opposed to a fault of ours). */
 const unreachable = (err: unknown) =>
@@ -85,11 +83,6 @@ const unreachable = (err: unknown) =>
 
 /** One retry-all request puts back at most this many, so its answer comes back in seconds. */
 export const RETRY_ALL_MAX = 1000;
-
-function fromEnvironment(): StreamSettings | null {
-  const config = readConfig(process.env);
-  return config.natsUrl ? { natsUrl: config.natsUrl, prefix: config.streamPrefix } : null;
-}
 
 /**
  * The observation stream's dead letters (docs/departures.md, ADR 10): the messages the consumer gave up
@@ -101,21 +94,16 @@ function fromEnvironment(): StreamSettings | null {
  * same people who fix quarantined records (data engineers sign in as admin) to look at and send again.
  * Every list and retry is audited with the dead letters and the source records it touched.
  *
- * `settings`: the stream; null: none (the in-process bus); left out: NATS_URL and IMOS_STREAM_PREFIX, as
- * readConfig reads them. The connection is opened on the first request (and again after a failure), so
+ * `stream`: the NATS JetStream, as the server's configuration names it; null: none (the in-process bus).
+ * It is given, never read from the environment here, so an app built in a test has a stream only when
+ * the test gives it one. The connection is opened on the first request (and again after a failure), so
  * a NATS server that is down does not stop the API from starting.
  */
-export function streamRoutes(app: FastifyInstance, settings: StreamSettings | null | undefined): void {
-  const stream = settings === undefined ? fromEnvironment() : settings;
+export function streamRoutes(app: FastifyInstance, stream: StreamSettings | null): void {
   let connecting: Promise<JetStreamBus> | null = null;
 
   const busOf = async (req: FastifyRequest): Promise<JetStreamBus> => {
-    if (stream === null)
-      throw new StreamRouteError(
-        'NO_DEAD_LETTER_STREAM',
-        'this server has no dead-letter stream: it applies imports in process (no NATS_URL), where a record ' +
-          'that cannot be applied goes to quarantine and a failed import is reported to its sender',
-      );
+    if (stream === null) throw noDeadLetterStream();
     connecting ??= openJetStream(stream.natsUrl, stream.prefix).catch((err: unknown) => {
       connecting = null;
       throw err;
@@ -124,30 +112,22 @@ export function streamRoutes(app: FastifyInstance, settings: StreamSettings | nu
       return await connecting;
     } catch (err) {
       req.log.error({ err }, 'NATS JetStream cannot be reached');
-      throw new StreamRouteError(
-        'STREAM_UNAVAILABLE',
-        'the observation stream (NATS JetStream) does not answer; try again later',
-      );
+      throw streamUnavailable();
     }
   };
 
-  /** Runs a route's work; a refusal of this resource is answered as every error is, `{ error: { code, message } }`. */
-  const answer = async <T>(req: FastifyRequest, reply: FastifyReply, work: () => Promise<T>) => {
+  /**
+   * Runs a route's work. NATS failing under it (a refused connection, a request timing out) is the
+   * stream being unavailable, not a fault of ours: it is answered as STREAM_UNAVAILABLE by the error
+   * handler, as every other refusal is, instead of a 500.
+   */
+  const answer = async <T>(req: FastifyRequest, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
-    } catch (caught) {
-      let err = caught;
-      if (unreachable(err)) {
-        req.log.error({ err }, 'NATS JetStream stopped answering');
-        err = new StreamRouteError(
-          'STREAM_UNAVAILABLE',
-          'the observation stream (NATS JetStream) does not answer; try again later',
-        );
-      }
-      if (!(err instanceof StreamRouteError)) throw err;
-      return reply
-        .code(STREAM_ERROR_STATUS[err.code])
-        .send({ error: { code: err.code, message: err.message } });
+    } catch (err) {
+      if (!unreachable(err)) throw err;
+      req.log.error({ err }, 'NATS JetStream stopped answering');
+      throw streamUnavailable();
     }
   };
 
@@ -191,8 +171,8 @@ export function streamRoutes(app: FastifyInstance, settings: StreamSettings | nu
         },
       },
     },
-    async (req, reply) =>
-      answer(req, reply, async (): Promise<DeadLetterList> => {
+    async (req) =>
+      answer(req, async (): Promise<DeadLetterList> => {
         const bus = await busOf(req);
         const page = await readDeadLetters(bus, {
           ...(req.query.after !== undefined ? { after: req.query.after } : {}),
@@ -220,8 +200,8 @@ export function streamRoutes(app: FastifyInstance, settings: StreamSettings | nu
         },
       },
     },
-    async (req, reply) =>
-      answer(req, reply, async (): Promise<DeadLetterRetry> => {
+    async (req) =>
+      answer(req, async (): Promise<DeadLetterRetry> => {
         const bus = await busOf(req);
         const seq = req.params.seq;
         req.access!.recordRefs.push(`dead-letter:${bus.names.deadLetters}/${seq}`);
@@ -248,8 +228,8 @@ export function streamRoutes(app: FastifyInstance, settings: StreamSettings | nu
         summary: `Put every dead letter back on the observation stream, oldest first (at most ${RETRY_ALL_MAX} a request)`,
       },
     },
-    async (req, reply) =>
-      answer(req, reply, async (): Promise<DeadLetterRetry> => {
+    async (req) =>
+      answer(req, async (): Promise<DeadLetterRetry> => {
         const bus = await busOf(req);
         // The letters waiting now: one that fails again comes back with a new sequence, after these,
         // and is not retried twice in one request.
