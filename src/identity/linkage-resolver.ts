@@ -5,6 +5,7 @@ import { hash53, personBlockKeys, personSearchKeys } from '../core/linkage/perso
 import { documentRulesOut } from '../core/linkage/person-documents.js';
 import { decodePersonLink, linkRecordOf, type PersonLink } from '../core/linkage/person-link.js';
 import { placeRecord, type CandidateScore, type Placement } from '../core/linkage/place-record.js';
+import { hash53Position, inIndexOrder } from '../store/index-order.js';
 import type { SqlSession } from '../store/sql-session.js';
 import { activeModel, type ActiveModel } from './active-model.js';
 import { groupByExactKeys, type KeyGroups } from './exact-components.js';
@@ -425,7 +426,7 @@ async function indexPersons(
     for (const key of block) keys.add(`${key}\t${d.person}`);
     for (const key of search) keys.add(`${key}\t${d.person}`);
   }
-  await session.copyLines('person_block_key', ['key_hash', 'person_id'], [...keys]);
+  await session.copyLines('person_block_key', ['key_hash', 'person_id'], inKeyHashOrder([...keys]));
 }
 
 /** A pair's waterfall: the prior, and each field's level and weight with both sides' values. */
@@ -582,3 +583,7 @@ async function writeDecisions(
   const fuzzy = inputs.map((_, i) => decided.has(i) && linkedInputs.has(i));
   return { linkedByModel, reviewsQueued: reviews.filter((r) => r[0] === 'uncertain').length, fuzzy };
 }
+
+/** COPY lines `key_hash<TAB>person_id`, in the order of the key_hash index (store/index-order.ts). */
+const inKeyHashOrder = (lines: readonly string[]) =>
+  inIndexOrder(lines, (i) => hash53Position(Number(lines[i]!.slice(0, lines[i]!.indexOf('\t')))));

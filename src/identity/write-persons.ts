@@ -1,6 +1,7 @@
 import { personIndexKeys } from '../core/linkage/person-block-keys.js';
 import { decodePersonLink } from '../core/linkage/person-link.js';
 import { allocateIds } from '../store/allocate-ids.js';
+import { encodeCopyText } from '../store/copy-text.js';
 import type { SqlSession } from '../store/sql-session.js';
 import type { KeyGroups } from './exact-components.js';
 
@@ -34,10 +35,11 @@ export async function writePersons(session: SqlSession, groups: KeyGroups): Prom
     ['id'],
     newIds.map((id) => [id]),
   );
-  await session.copyFrom(
+  // In key order (store/index-order.ts): the lines start with the key, so a plain sort is the index's.
+  await session.copyLines(
     'person_key',
     ['key', 'person_id'],
-    groups.newKeys.map(({ key, group }) => [key, personOfGroup[group]!]),
+    encodeCopyText(groups.newKeys.map(({ key, group }) => [key, personOfGroup[group]!])).sort(),
   );
   if (merges.length > 0) await mergePersons(session, merges);
   return { personOfGroup, created, merges };

@@ -2,6 +2,7 @@ import type { IdentityResolver } from '../identity/identity-resolver.js';
 import { allocateIds } from '../store/allocate-ids.js';
 import type { Database } from '../store/database.js';
 import { copyField } from '../store/copy-text.js';
+import { inIndexOrder, int64Position } from '../store/index-order.js';
 import type { SqlSession } from '../store/sql-session.js';
 import type { PreparedBatch } from './prepare-record.js';
 
@@ -244,7 +245,10 @@ async function writeUnit(
   await s.copyLines(
     'raw_record',
     ['id', 'source', 'import_id', 'source_record_id', 'record_key', 'content_hash', 'line', 'content'],
-    accepted.map((row, k) => newIds[k]! + head + batch.rawCopy[row]!),
+    inIndexOrder(
+      accepted.map((row, k) => newIds[k]! + head + batch.rawCopy[row]!),
+      (k) => int64Position(batch.recordKey[accepted[k]!]!),
+    ),
   );
 
   const resolution = await resolver.resolve(
