@@ -70,7 +70,10 @@ export function streamCommands(program: Command, withContext: WithContext, confi
       await withBus(config, async (bus) => {
         const t = Date.now();
         const records = readFeedRecords(file, format, syntax, notes.add);
-        const r = await publishObservations(bus, envelopesOfRecords(o.source, records, unpublished.add));
+        const r = await publishObservations(
+          bus,
+          envelopesOfRecords(o.source, records, unpublished.add, { format }),
+        );
         const s = (Date.now() - t) / 1000;
         console.log(
           `${r.published} published, ${r.duplicates} already on the stream (dropped), ${unpublished.count} unreadable (not published) in ${s.toFixed(1)} s`,

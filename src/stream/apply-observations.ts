@@ -1,6 +1,10 @@
 import type { AppContext } from '../app/app-context.js';
+import type { ImportFormat } from '../app/import-feed.js';
 import { importRecords } from '../ingest/importer.js';
+import type { IncomingRecord } from '../ingest/incoming-record.js';
+import type { PreparedBatch } from '../ingest/prepare-record.js';
 import { preparedInThread } from '../ingest/prepared-feed.js';
+import { preparedPartnerEntries } from '../ingest/read-partner-entries.js';
 import { recomputeStays } from '../stays/recompute-stays.js';
 import type { ObservationEnvelope } from './observation-envelope.js';
 
@@ -15,33 +19,41 @@ export interface AppliedBatch {
 }
 
 /**
- * Applies a micro-batch of observations from the stream: each source's records are imported as one
- * batch (idempotent: a record delivered again is counted unchanged, never stored twice), then the stays
- * of every person touched are recomputed. Invalid records go to quarantine, as from a file.
+ * Applies a micro-batch of observations from the stream: the records of each source (and feed format)
+ * are imported as one batch (idempotent: a record delivered again is counted unchanged, never stored
+ * twice), then the stays of every person touched are recomputed. Invalid records go to quarantine, as
+ * from a file.
+ *
+ * Each record is imported as an import of its file imports it: with the list it came on (two passengers
+ * of one manifest message in the batch are never linked into one person), its errors named by its
+ * format's columns (a partner entry's `entry_date`), and its format on the import run. A message without
+ * them (published before envelopes carried them, or a canonical record) is imported as canonical JSON.
  */
 export async function applyObservations(
   ctx: AppContext,
   envelopes: readonly ObservationEnvelope[],
 ): Promise<AppliedBatch> {
-  const bySource = new Map<string, ObservationEnvelope[]>();
+  const groups = new Map<string, { source: string; format: ImportFormat; list: ObservationEnvelope[] }>();
   for (const e of envelopes) {
-    const list = bySource.get(e.source);
-    if (list) list.push(e);
-    else bySource.set(e.source, [e]);
+    const format = e.format ?? 'canonical';
+    const key = `${e.source}\u001f${format}`;
+    const group = groups.get(key);
+    if (group) group.list.push(e);
+    else groups.set(key, { source: e.source, format, list: [e] });
   }
   const affected = new Set<string>();
   let rowsNew = 0;
   let rowsUnchanged = 0;
   let rowsQuarantined = 0;
   let reviewsQueued = 0;
-  for (const [source, list] of bySource) {
-    const summary = await importRecords(
-      ctx.db,
-      ctx.resolver,
-      preparedInThread(list.map((e) => ({ line: null, content: e.content, fields: e.fields }))),
-      // Envelope content is JSON (observation-envelope.ts): kept and read back as an NDJSON line.
-      { source, file: null, format: 'ndjson' },
-    );
+  for (const { source, format, list } of groups.values()) {
+    const summary = await importRecords(ctx.db, ctx.resolver, prepared(format, list.map(incomingOf)), {
+      source,
+      file: null,
+      // Envelope content is JSON (observation-envelope.ts): kept and read back as an NDJSON line, as
+      // the stored formats of the other feeds are (import-feed.ts storedFormat).
+      format: format === 'canonical' ? 'ndjson' : format,
+    });
     rowsNew += summary.rowsNew + summary.rowsSuperseded;
     rowsUnchanged += summary.rowsUnchanged;
     rowsQuarantined += summary.rowsQuarantined;
@@ -72,3 +84,15 @@ export async function applyObservations(
     personIds: [...affected],
   };
 }
+
+/** An envelope as the record its adapter read: the list it came on goes to the resolver. */
+const incomingOf = (e: ObservationEnvelope): IncomingRecord => ({
+  line: null,
+  content: e.content,
+  fields: e.fields,
+  ...(e.list !== undefined ? { listKey: e.list } : {}),
+});
+
+/** Prepared as the import of a file of this format prepares them (import-feed.ts preparedFeed). */
+const prepared = (format: ImportFormat, records: IncomingRecord[]): AsyncIterable<PreparedBatch> =>
+  format === 'partner-entries' ? preparedPartnerEntries(records) : preparedInThread(records);

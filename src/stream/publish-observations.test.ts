@@ -18,7 +18,9 @@ async function publishable(file: string, format?: ImportFormat) {
   const unpublished: UnpublishedRecord[] = [];
   const notes: string[] = [];
   const records = readFeedRecords(file, reading.format, reading.syntax, (n) => notes.push(n));
-  for await (const e of envelopesOfRecords('feed-test', records, (u) => unpublished.push(u)))
+  for await (const e of envelopesOfRecords('feed-test', records, (u) => unpublished.push(u), {
+    format: reading.format,
+  }))
     envelopes.push(e);
   // Every envelope is one the consumer accepts, and no two of them are one message.
   for (const e of envelopes) expect(decodeEnvelope(JSON.stringify(e))).toEqual(e);
@@ -53,6 +55,8 @@ describe('a feed file as observations to publish, read as `imos import` reads it
       port: 'CAN:0427',
       channel: 'land',
     });
+    // Read as partner entries: the consumer names their errors by the partner's columns.
+    expect(r.envelopes.every((e) => e.format === 'partner-entries' && !('list' in e))).toBe(true);
     // Kept as an import keeps it: the canonical fields beside the partner's row as received.
     expect(r.content[0]).toMatchObject({
       record_id: 'CAN:E-0001',
@@ -107,6 +111,9 @@ describe('a feed file as observations to publish, read as `imos import` reads it
       }),
     ]);
     expect(r.content[0]).toMatchObject({ manifest: { interchange: 'IC0451', message: 'M1' } });
+    // With its manifest message, as the import passes it to the linkage: passengers of one list are
+    // never one person.
+    expect(r.envelopes[0]).toMatchObject({ list: 'paxlst/IC0451/M1', format: 'paxlst' });
     expect(r.unpublished).toEqual([
       {
         line: 22,
@@ -143,6 +150,8 @@ describe('a feed file as observations to publish, read as `imos import` reads it
     const r = await publishable(file);
     expect(r.envelopes.map((e) => e.fields.record_id)).toEqual(['D1', 'D3']);
     expect(r.content[0]).toEqual(r.envelopes[0]!.fields);
+    // Canonical and on no list: the envelope is as it was before it could say either.
+    expect(r.envelopes.some((e) => 'list' in e || 'format' in e)).toBe(false);
     expect(r.unpublished).toEqual([
       { line: 3, error: { field: '*', reason: 'expected 10 columns, found 3' } },
     ]);

@@ -1,3 +1,4 @@
+import type { ImportFormat } from '../app/import-feed.js';
 import type { FieldError } from '../core/result/result.js';
 import type { IncomingRecord } from '../ingest/incoming-record.js';
 import type { JetStreamBus } from './jetstream.js';
@@ -61,6 +62,11 @@ export interface UnpublishedRecord {
  * line as it came. A CSV line is not JSON, which the envelope's content must be (ADR 10): a canonical CSV
  * record travels as its fields in JSON.
  *
+ * Each envelope also carries what the import of the file passes on beside the fields: the list a record
+ * came on (a manifest passenger's message: the linkage keeps two passengers of one manifest apart), and
+ * `options.format`, the format the records were read in (readFeedRecords' format), by which the
+ * consumer names a partner entry's errors by the partner's columns.
+ *
  * A record that cannot be read at all (a broken line, a rejected PAXLST message, a wrong MRZ check digit)
  * is not published but told to `onUnpublished`, for its sender to fix and send again: an envelope holds
  * an observation's fields, which such a record does not have, and the consumer would otherwise validate
@@ -72,12 +78,17 @@ export async function* envelopesOfRecords(
   source: string,
   records: AsyncIterable<IncomingRecord> | Iterable<IncomingRecord>,
   onUnpublished: (record: UnpublishedRecord) => void,
+  options: { readonly format?: ImportFormat } = {},
 ): AsyncGenerator<ObservationEnvelope> {
   for await (const r of records) {
     if (r.fields === null) {
       onUnpublished({ line: r.line, error: r.readError ?? { field: '*', reason: 'unreadable' } });
       continue;
     }
-    yield envelopeOf(source, r.fields, r.content.startsWith('{') ? r.content : JSON.stringify(r.fields));
+    yield envelopeOf(source, r.fields, r.content.startsWith('{') ? r.content : JSON.stringify(r.fields), {
+      // An empty list key is none, as in the import (prepare-record.ts).
+      list: r.listKey === '' ? undefined : r.listKey,
+      format: options.format,
+    });
   }
 }
