@@ -16,7 +16,7 @@ import { buildApp } from '../api/build-app.js';
 import { writePaxlst, type ManifestDraft } from '../core/paxlst/write-paxlst.js';
 import { linkageResolver } from '../identity/linkage-resolver.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
-import { recomputeAllStays } from '../stays/recompute-all-stays.js';
+import { rollStaysForward } from '../stays/roll-stays-forward.js';
 import type { Database } from '../store/database.js';
 import { openDatabase } from '../store/open-database.js';
 import { PURPOSE, TEST_PASSWORD } from '../../test/support/api-harness.js';
@@ -432,11 +432,16 @@ describe('a self-reported departure, end to end', () => {
     expect(omarStay).toMatchObject({ outcome: 'within-period', departedOn: null });
     expect(omarStay.explanation).toMatch(/lapsed/);
 
-    // A day later (the server's as-of moves on) and once stays are recomputed (`imos recompute`), the
-    // report dated 30 days before yesterday has lapsed too; nothing else changed.
+    // A day later the server judges again the stays time can change (stays/roll-stays-forward.ts, run
+    // at start and each hour): the report dated 30 days before yesterday has lapsed too.
+    expect(await rollStaysForward(db, { pack: ctx.pack, asOf: ctx.asOf() })).not.toBeNull();
+    expect(await rollStaysForward(db, { pack: ctx.pack, asOf: ctx.asOf() })).toBeNull(); // judged today
+    expect((await stayOf(noorId)).departureEvidence).toMatchObject({ status: 'reported' });
     today = addDays(today, 1);
     try {
-      await recomputeAllStays(db, { pack: ctx.pack, asOf: ctx.asOf() });
+      const rolled = await rollStaysForward(db, { pack: ctx.pack, asOf: ctx.asOf() });
+      expect(rolled).toMatchObject({ from: '2026-11-01', to: '2026-11-02' });
+      expect(rolled!.personIds).toContain(noorId);
       expect((await stayOf(noorId)).departureEvidence).toEqual({
         status: 'report-lapsed',
         rule: 'departure.report-lapsed',

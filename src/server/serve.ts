@@ -1,6 +1,7 @@
 import { ensureDemoAccounts } from '../access/accounts.js';
 import type { Config } from '../app/config.js';
 import { openContext } from '../app/open-context.js';
+import { judgeStaysEachDay } from '../app/stays-each-day.js';
 import { buildApp } from '../api/build-app.js';
 import { forwardChanges } from '../stream/forward-changes.js';
 import { openJetStream } from '../stream/jetstream.js';
@@ -42,20 +43,25 @@ export async function serve(
       if (a.office) log(`  ${''.padEnd(10)} office ${a.office} (others' persons open with a written reason)`);
     }
   }
-  const demoLoad = loadDemoData(ctx, config.demoPeople, log).then(
-    (loaded) => void (demo = loaded ? 'loaded' : 'none'),
-    (err: unknown) => {
-      demo = 'failed';
-      log(`Demo data could not be loaded: ${(err as Error).message}`);
-    },
-  );
   let closed = false;
+  let daily: { stop(): Promise<void> } | null = null;
+  const demoLoad = loadDemoData(ctx, config.demoPeople, log)
+    .then(
+      (loaded) => void (demo = loaded ? 'loaded' : 'none'),
+      (err: unknown) => {
+        demo = 'failed';
+        log(`Demo data could not be loaded: ${(err as Error).message}`);
+      },
+    )
+    // Then, and each day after, the stays time can change are judged on the new day.
+    .then(() => void (closed || (daily = judgeStaysEachDay(ctx, log))));
   return {
     url,
     async close() {
       if (closed) return;
       closed = true;
       await demoLoad;
+      await daily?.stop();
       stopForwarding?.();
       await bus?.close();
       await app.close();

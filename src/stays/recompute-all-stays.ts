@@ -1,5 +1,6 @@
 import type { Database } from '../store/database.js';
 import { inPipeline } from './in-pipeline.js';
+import { setStayClock } from './roll-stays-forward.js';
 import { computeChunk, STAY_COLUMNS, type RecomputeOptions } from './recompute-stays.js';
 
 interface FactRow {
@@ -77,5 +78,6 @@ export async function recomputeAllStays(
   );
   // The swapped-in tables have no statistics yet: without them the planner misjudges every stay read.
   await db.session((s) => s.exec('analyze stay, unmatched_departure'));
+  await setStayClock(db, options.asOf);
   return { persons: bounds!.persons, stays };
 }

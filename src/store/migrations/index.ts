@@ -8,6 +8,7 @@ import * as redress from './0006-redress.js';
 import * as linkage from './0008-linkage.js';
 import * as departures from './0009-departures.js';
 import * as selfReportQueue from './0010-self-report-queue.js';
+import * as stayClock from './0011-stay-clock.js';
 
 /** Versioned migrations, applied in order, each once, recorded in schema_migration. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly up: string }[] =
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     { version: 8, name: 'linkage', up: linkage.up },
     { version: 9, name: 'departures', up: departures.up },
     { version: 10, name: 'self-report-queue', up: selfReportQueue.up },
+    { version: 11, name: 'stay-clock', up: stayClock.up },
   ];
