@@ -250,6 +250,49 @@ describe('the linkage resolver', () => {
     expect(await personOf('P1')).not.toBe(await personOf('P2'));
   });
 
+  it('keeps two passengers of one manifest apart when they are placed in different batches', async () => {
+    const ctx = await context();
+    const one = departure('B1', { doc_country: 'BRA', doc_number: 'FB1234567' });
+    const two = departure('B2', { doc_country: 'PRT', doc_number: 'CA7654321', nationality: 'BRA' });
+    const listed = (fields: FlatRecord) => ({
+      line: null,
+      content: JSON.stringify(fields),
+      fields,
+      listKey: 'paxlst/IC2/M1',
+    });
+    // One import each: the second batch finds the first passenger in the store, on its list.
+    await importSubmitted(ctx, [listed(one)], 'apis', 'paxlst');
+    await importSubmitted(ctx, [listed(two)], 'apis', 'paxlst');
+    expect(await personOf('B1')).not.toBe(await personOf('B2'));
+    const reviews = await db!.session((s) =>
+      s.query<{ explanation: { constraint: string } }>('select explanation from identity_review'),
+    );
+    expect(reviews.map((r) => r.explanation.constraint)).toContainEqual(
+      expect.stringMatching(/one passenger list/),
+    );
+  });
+
+  it('never links a passenger to the person a fellow passenger of the manifest reached by exact keys', async () => {
+    const ctx = await context();
+    // The first passenger's passport is on record (an admission); the look-alike's is not.
+    await submit(ctx, [admission('E0', { doc_country: 'BRA', doc_number: 'FB1234567' })]);
+    const one = departure('E1', { doc_country: 'BRA', doc_number: 'FB1234567' });
+    const two = departure('E2', { doc_country: 'PRT', doc_number: 'CA7654321', nationality: 'BRA' });
+    await importSubmitted(
+      ctx,
+      [one, two].map((fields) => ({
+        line: null,
+        content: JSON.stringify(fields),
+        fields,
+        listKey: 'paxlst/IC3/M1',
+      })),
+      'apis',
+      'paxlst',
+    );
+    expect(await personOf('E1')).toBe(await personOf('E0'));
+    expect(await personOf('E2')).not.toBe(await personOf('E0'));
+  });
+
   it('joins the same two records when no list says they are two people (the control)', async () => {
     const ctx = await context();
     const one = departure('Q1', { doc_country: 'BRA', doc_number: 'FB1234567' });

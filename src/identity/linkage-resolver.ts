@@ -110,6 +110,7 @@ export function linkageResolver(options: LinkageResolverOptions = {}): IdentityR
       );
       const persons = await writePersons(session, matched.groups);
       const personIds = Array.from(matched.groups.groupOf, (g) => persons.personOfGroup[g]!);
+      await recordLists(session, inputs, personIds);
       await indexPersons(
         session,
         inputs,
@@ -313,7 +314,23 @@ async function matchOpenGroups(
   const placements = new Map<number, { placement: Placement; best: Map<string, PairMatch> }>();
   const finalOfOpen = new Map<number, number>(); // open root -> final group
   const storedPersons: string[][] = exact.storedPersons.map((p) => [...p]);
+  // Who is on each of the batch's lists already: placed by an earlier batch or process (person_list),
+  // or reached by exact keys in this batch. The model never links a record to a person on its list.
   const linkedOnList = new Map<string, Set<string>>();
+  const putOnList = (list: string, person: string) =>
+    (linkedOnList.get(list) ?? linkedOnList.set(list, new Set()).get(list)!).add(person);
+  const batchLists = [...new Set(listOf.filter((l): l is string => l !== undefined))];
+  if (batchLists.length > 0) {
+    for (const r of await session.query<{ list_key: string; person_id: string }>(
+      'select list_key, person_id::text as person_id from person_list where list_key = any($1::text[])',
+      [batchLists],
+    ))
+      putOnList(r.list_key, r.person_id);
+    listOf.forEach((list, i) => {
+      const person = exact.storedPersons[exact.groupOf[i]!]![0];
+      if (list !== undefined && person !== undefined) putOnList(list, person);
+    });
+  }
   for (const [root, members] of clusters) {
     const finalGroup = open[members[0]!]!.group;
     finalOfOpen.set(root, finalGroup);
@@ -343,8 +360,7 @@ async function matchOpenGroups(
     const placement = placeRecord(scores, thresholds);
     if (placement.kind === 'link') {
       storedPersons[finalGroup] = [placement.candidate.personId];
-      for (const l of lists)
-        (linkedOnList.get(l) ?? linkedOnList.set(l, new Set()).get(l)!).add(placement.candidate.personId);
+      for (const l of lists) putOnList(l, placement.candidate.personId);
     }
     if (placement.kind !== 'new') placements.set(finalGroup, { placement, best });
   }
@@ -384,6 +400,27 @@ async function matchOpenGroups(
       .map((p) => ({ a: renumber(open[p.a]!.group), b: renumber(open[p.b]!.group), match: p.match }))
       .filter((p) => p.a !== p.b),
   };
+}
+
+/** Records which persons the batch's listed records (manifest passengers) were placed on. */
+async function recordLists(
+  session: SqlSession,
+  inputs: readonly ResolutionInput[],
+  personIds: readonly string[],
+): Promise<void> {
+  const lists: string[] = [];
+  const persons: string[] = [];
+  inputs.forEach((input, i) => {
+    if (input.list === undefined) return;
+    lists.push(input.list);
+    persons.push(personIds[i]!);
+  });
+  if (lists.length > 0)
+    await session.query(
+      `insert into person_list (list_key, person_id)
+       select * from unnest($1::text[], $2::bigint[]) on conflict do nothing`,
+      [lists, persons],
+    );
 }
 
 /**

@@ -91,6 +91,14 @@ export async function mergePersons(
     [from, into],
   );
   await session.query('delete from person_descriptor where person_id = any($1::bigint[])', [from]);
+  // The manifests the merged person was on, the survivor is now on.
+  await session.query(
+    `insert into person_list (list_key, person_id)
+     select l.list_key, m.into_id from person_list l join (${pairs}) m on l.person_id = m.from_id
+     on conflict do nothing`,
+    [from, into],
+  );
+  await session.query('delete from person_list where person_id = any($1::bigint[])', [from]);
   // Decisions that kept the merged person apart from someone now keep the survivor apart from them.
   await session.query(
     `insert into linkage_constraint (person_a, person_b, reason, created_by, created_at)

@@ -122,7 +122,7 @@ export async function eraseQuarantine(
 /**
  * What identity resolution keeps of erased persons: their descriptors and blocking keys (found from the
  * descriptors, as the keys of a merged person keep its id), the model's decisions and reviews that name
- * them (their waterfalls hold names), and reviewers' constraints.
+ * them (their waterfalls hold names), the manifests they were on, and reviewers' constraints.
  */
 async function eraseLinkage(
   s: SqlSession,
@@ -145,6 +145,8 @@ async function eraseLinkage(
   // Keys a split left behind are not among the descriptors: sweep the rest by person.
   await s.query('delete from person_block_key where person_id = any($1::bigint[])', [persons]);
   await s.query('delete from person_descriptor where person_id = any($1::bigint[])', [persons]);
+  // Which flights they were on: a trace of their travel.
+  await s.query('delete from person_list where person_id = any($1::bigint[])', [persons]);
   await s.query('delete from person_follow where person_id = any($1::bigint[])', [persons]);
   await s.query(
     'delete from link_decision where person_id = any($1::bigint[]) or candidate_person_id = any($1::bigint[])',

@@ -9,6 +9,7 @@ import * as linkage from './0008-linkage.js';
 import * as departures from './0009-departures.js';
 import * as selfReportQueue from './0010-self-report-queue.js';
 import * as stayClock from './0011-stay-clock.js';
+import * as personList from './0012-person-list.js';
 
 /** Versioned migrations, applied in order, each once, recorded in schema_migration. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly up: string }[] =
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     { version: 9, name: 'departures', up: departures.up },
     { version: 10, name: 'self-report-queue', up: selfReportQueue.up },
     { version: 11, name: 'stay-clock', up: stayClock.up },
+    { version: 12, name: 'person-list', up: personList.up },
   ];
