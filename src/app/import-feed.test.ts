@@ -137,7 +137,7 @@ describe('importing a partner country’s entry records', () => {
 });
 
 describe('importing a document scan feed', () => {
-  it('confirms exit scans as departures on the right stays, notes entry scans, quarantines a wrong check digit', async () => {
+  it('confirms exit scans as departures on the right stays, keeps entry scans as arrivals, quarantines a wrong check digit', async () => {
     await importFeedFiles(ctx, [fixture('mrz/admissions.csv')], 'i94');
     const [r] = await importFeedFiles(
       ctx,
@@ -149,10 +149,22 @@ describe('importing a document scan feed', () => {
         format: 'mrz-scans',
       },
     );
-    expect(r).toMatchObject({ rowsRead: 4, rowsNew: 2, rowsQuarantined: 2 });
-    expect(r!.notes).toEqual([
-      'line 3: entry scan mrz:JFK:2025-05-10T14:02:11.000Z:EK1234567 is arrival evidence, not a departure: not imported',
-    ]);
+    expect(r).toMatchObject({ rowsRead: 5, rowsNew: 3, rowsQuarantined: 2 });
+    expect(r!.notes).toEqual([]);
+
+    // Her entry scan on the day of her admission is an Arrival that corroborates it.
+    const arrival = await storedObservation('exit-scans', 'mrz:JFK:2025-05-10T14:02:11.000Z:EK1234567');
+    expect(arrival).toMatchObject({ kind: 'Arrival', date: '2025-05-10', port: 'JFK', channel: 'air' });
+    const [corroborated] = await db.session((s) =>
+      s.query<{ evidence: string[]; explanation: string }>(
+        `select st.evidence::text[] as evidence, st.explanation
+           from stay st join raw_record r on r.id = st.admission_id where r.source_record_id = 'MA1'`,
+      ),
+    );
+    expect(corroborated!.evidence).toContain(arrival!.id);
+    expect(corroborated!.explanation).toContain(
+      `the admission is corroborated by the arrival record ${arrival!.id} (air at JFK on 2025-05-10)`,
+    );
 
     expect(await stayOf('MA1')).toEqual({
       outcome: 'departed-on-time',

@@ -52,7 +52,7 @@ export interface FeedImportResult extends Omit<ImportSummary, 'affectedPersonIds
   readonly staysRecomputed: number;
   readonly personsAffected: number;
   /**
-   * What was read, is no error and was not imported (an entry scan, a booked passenger list): the first
+   * What was read, is no error and was not imported (a booked passenger list): the first
    * {@link MAX_NOTES}, then how many more.
    */
   readonly notes: readonly string[];
@@ -197,8 +197,8 @@ function preparedFeed(
 /**
  * A feed's records as its format's adapter reads them, before validation: what an import prepares and
  * what `imos stream publish` sends, so a feed is read the same way on both paths. A record that cannot
- * be read has no fields and says why (readError); what is read but is no record (an entry scan, a booked
- * passenger list) is told to `onNote`. Streaming: the input is never held whole.
+ * be read has no fields and says why (readError); what is read but is no record (a booked passenger
+ * list) is told to `onNote`. Streaming: the input is never held whole.
  */
 export function readFeedRecords(
   input: string | Readable,

@@ -46,6 +46,8 @@ export interface PersonView {
   readonly unreadableObservationIds: readonly string[];
   readonly stays: readonly PersonStay[];
   readonly unmatchedDepartureIds: readonly string[];
+  /** Current Arrival observations that no stay cites (they corroborate no admission): on the timeline only. */
+  readonly unmatchedArrivalIds: readonly string[];
 }
 
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
@@ -91,6 +93,7 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       return o === null ? [] : [{ ...o, superseded: row.superseded }];
     });
     const current = observations.filter((o) => !o.superseded);
+    const cited = new Set(stays.flatMap((r) => r['evidence'] as string[]));
     return {
       id: person.id,
       mergedInto: person.merged_into,
@@ -131,6 +134,7 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
             : ((r['departure_evidence'] as DepartureEvidence | null) ?? null),
       })),
       unmatchedDepartureIds: unmatched.map((u) => u.id),
+      unmatchedArrivalIds: current.filter((o) => o.kind === 'Arrival' && !cited.has(o.id)).map((o) => o.id),
     };
   });
 }

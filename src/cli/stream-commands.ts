@@ -28,7 +28,7 @@ async function withBus<T>(config: () => Config, fn: (bus: JetStreamBus) => Promi
 
 /**
  * The first few of many (unreadable records, notes), then how many more: a file of a million broken lines
- * or entry scans must neither flood the terminal nor be held in memory.
+ * or booked passengers must neither flood the terminal nor be held in memory.
  */
 class FirstOf<T> {
   private readonly first: T[] = [];

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
 import type { IncomingRecord } from './incoming-record.js';
 import { readMrzScans } from './read-mrz-scans.js';
 
@@ -13,11 +14,12 @@ async function read(input: string | Readable) {
 }
 
 describe('readMrzScans', () => {
-  it('makes exit scans departures, notes entry scans, and names the MRZ field of a wrong check digit', async () => {
+  it('makes exit scans departures, entry scans arrivals, and names the MRZ field of a wrong check digit', async () => {
     const { records, notes } = await read(SCANS);
     expect(records.map((r) => [r.line, r.fields?.record_id ?? null])).toEqual([
       [1, 'mrz:JFK:2025-08-01T22:20:00.000Z:EK1234567'],
       [2, 'mrz:0712:2025-09-04T03:30:00.000Z:C01X00T47'],
+      [3, 'mrz:JFK:2025-05-10T14:02:11.000Z:EK1234567'],
       [5, null],
       [6, null],
     ]);
@@ -36,15 +38,28 @@ describe('readMrzScans', () => {
     expect(records[1]!.fields).toMatchObject({ date: '2025-09-04', channel: 'land', doc_country: 'DEU' });
     const stored = JSON.parse(records[1]!.content) as Record<string, string>;
     expect(JSON.parse(stored['received']!)).toMatchObject({ device: 'CHAMPLAIN-L3', direction: 'exit' });
-    expect(notes).toEqual([
-      'line 3: entry scan mrz:JFK:2025-05-10T14:02:11.000Z:EK1234567 is arrival evidence, not a departure: not imported',
-    ]);
-    expect(records[2]!.readError).toEqual({
+    // The entry scan is an Arrival: the same person and document, the checkpoint, its mode, the UTC day.
+    expect(records[2]!.fields).toEqual({
+      ...records[0]!.fields,
+      record_id: 'mrz:JFK:2025-05-10T14:02:11.000Z:EK1234567',
+      kind: 'Arrival',
+      date: '2025-05-10',
+    });
+    expect(parseFlatRecord(records[2]!.fields!)).toMatchObject({
+      ok: true,
+      value: { kind: 'Arrival', date: '2025-05-10', port: 'JFK', channel: 'air', carrier: null },
+    });
+    expect(JSON.parse(records[2]!.content)).toMatchObject({
+      kind: 'Arrival',
+      received: expect.any(String) as unknown,
+    });
+    expect(notes).toEqual([]);
+    expect(records[3]!.readError).toEqual({
       field: 'doc_number',
       reason: 'check digit 7 does not match 1; composite_check_digit: check digit 4 does not match 6',
     });
-    expect(records[2]!.content).toContain('PAB1234567ESP');
-    expect(records[3]!.readError).toEqual({ field: 'direction', reason: '"out" is not one of entry, exit' });
+    expect(records[3]!.content).toContain('PAB1234567ESP');
+    expect(records[4]!.readError).toEqual({ field: 'direction', reason: '"out" is not one of entry, exit' });
   });
 
   it('keeps a broken line as received and reads on', async () => {

@@ -2,12 +2,41 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { readScanFeedLine } from '../core/mrz/scan-feed.js';
+import type { ArrivalEvidence } from '../core/mrz/scan-record.js';
+import { blankFlatRecord, type FlatRecord } from '../core/observation/flat-columns.js';
 import type { IncomingRecord } from './incoming-record.js';
 import { oneFieldError } from './one-field-error.js';
 
 export interface MrzScanReading {
-  /** Told of what is read but is not a departure (an entry scan), for the import's summary. */
+  /** Told of what is read but is not imported, for the import's summary (kept for callers; none today). */
   readonly onNote?: (note: string) => void;
+}
+
+/**
+ * An entry scan as an Arrival flat record: the scan's id, the document's holder, `date` the UTC day of
+ * the reading, `port` the checkpoint, `channel` its mode. Not an Admission: the zone carries no class of
+ * admission nor admit-until date, and an Arrival invents none (it corroborates an admission).
+ */
+export function arrivalRecord(e: ArrivalEvidence): FlatRecord {
+  const r = blankFlatRecord();
+  const p = e.person;
+  r.record_id = e.recordId;
+  r.kind = 'Arrival';
+  r.given_names = p.givenNames ?? undefined;
+  r.family_names = p.familyNames ?? undefined;
+  r.birth_date = p.birthDate ?? undefined;
+  r.sex = p.sex ?? undefined;
+  r.nationality = p.nationality ?? undefined;
+  if (p.document !== null) {
+    r.doc_number = p.document.number;
+    r.doc_type = p.document.type;
+    r.doc_country = p.document.issuingCountry;
+    r.doc_expiry = p.document.expiry ?? undefined;
+  }
+  r.date = e.date;
+  r.port = e.location;
+  r.channel = e.mode;
+  return r;
 }
 
 /**
@@ -15,13 +44,13 @@ export interface MrzScanReading {
  * is a Departure (src/core/mrz/scan-record.ts: channel = the checkpoint's mode, port = its location,
  * date = the UTC day of the reading); what is stored is the canonical fields and `received`, the line
  * exactly as it came (the device id too), because the store reads an observation back from its
- * canonical fields (raw-fields.ts). An entry scan is not a departure and has no observation kind of its
- * own: it is not imported, and the summary says so. A line at fault (a wrong check digit, a missing
+ * canonical fields (raw-fields.ts). An entry scan is an Arrival ({@link arrivalRecord}), stored the same
+ * way: it corroborates the person's admission, never ends a stay. A line at fault (a wrong check digit, a missing
  * field, broken JSON) is one unreadable record, kept as received, naming every field at fault.
  */
 export async function* readMrzScans(
   input: string | Readable,
-  reading: MrzScanReading = {},
+  _reading: MrzScanReading = {},
 ): AsyncGenerator<IncomingRecord> {
   const lines = createInterface({
     input: typeof input === 'string' ? createReadStream(input) : input,
@@ -47,16 +76,11 @@ export async function* readMrzScans(
       continue;
     }
     const outcome = scan.outcome;
-    if (outcome.kind === 'arrival-evidence') {
-      reading.onNote?.(
-        `line ${line}: entry scan ${outcome.evidence.recordId} is arrival evidence, not a departure: not imported`,
-      );
-      continue;
-    }
+    const record = outcome.kind === 'arrival-evidence' ? arrivalRecord(outcome.evidence) : outcome.record;
     yield {
       line,
-      content: JSON.stringify({ ...outcome.record, received: raw }),
-      fields: outcome.record,
+      content: JSON.stringify({ ...record, received: raw }),
+      fields: record,
       bytesRead: bytes,
     };
   }

@@ -71,4 +71,47 @@ describe('reading a PAXLST file (imos import)', () => {
     for (let i = 0; i < data.length; i += 7) chunks.push(data.subarray(i, i + 7));
     expect(names(await read(Readable.from(chunks)))).toEqual(['ÇELİK, AYŞE', 'MÜLLER, JÜRGEN']);
   });
+
+  it('makes each boarded passenger of the leg into the country an Arrival; a booked list is not evidence', async () => {
+    const flightIn = (arrivalDate: string[]) => [
+      'NAD+MS+++XYZ OPS DESK',
+      'TDT+20+XY101+++XY',
+      'LOC+125+LHR',
+      'DTM+189:2507011015:201',
+      'LOC+87+JFK',
+      ...arrivalDate,
+    ];
+    const arriving = (bgm: string, dated = ['DTM+232:2507011405:201']) =>
+      interchange([message('M1', [bgm, ...flightIn(dated), ...CELIK, ...MULLER, 'CNT+42:2'])], {
+        syntax: 'UNOY:4',
+      });
+    const records = await read(Readable.from([arriving('BGM+266+CLOB')]));
+    expect(records.map((r) => r.fields)).toEqual([
+      expect.objectContaining({
+        record_id: 'PAXLST/ARR/XY101/2025-07-01/JFK/TUR/U1000001',
+        kind: 'Arrival',
+        family_names: 'ÇELİK',
+        date: '2025-07-01',
+        port: 'JFK',
+        channel: 'air',
+        carrier: 'XY',
+        flight: 'XY101',
+      }),
+      expect.objectContaining({ kind: 'Arrival', family_names: 'MÜLLER', doc_number: 'C1000002' }),
+    ]);
+    expect(JSON.parse(records[0]!.content)).toMatchObject({ kind: 'Arrival', manifest: { message: 'M1' } });
+    expect(records[0]!.listKey).toBe(records[1]!.listKey);
+
+    const notes: string[] = [];
+    const booked: IncomingRecord[] = [];
+    const reading = { ...loadPortCountries(), onNote: (n: string) => notes.push(n) };
+    for await (const r of readPaxlst(Readable.from([arriving('BGM+745')]), reading)) booked.push(r);
+    // Without an arrival date the day is not guessed: no records, and a note says so.
+    for await (const r of readPaxlst(Readable.from([arriving('BGM+266+CLOB', [])]), reading)) booked.push(r);
+    expect(booked).toEqual([]);
+    expect(notes).toEqual([
+      expect.stringMatching(/^message M1: booked list/),
+      'message M1: the leg into USA has no arrival date (DTM+232): 2 arrivals not recorded',
+    ]);
+  });
 });

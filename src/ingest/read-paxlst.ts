@@ -6,16 +6,17 @@ import { parsePaxlst } from '../core/paxlst/parse-paxlst.js';
 import type { IncomingRecord } from './incoming-record.js';
 
 export interface PaxlstReading {
-  /** The platform's country (ISO alpha-3): the leg that leaves it makes departures. */
+  /** The platform's country (ISO alpha-3): the leg that leaves it makes departures, the leg into it arrivals. */
   readonly country: string;
   readonly portCountry: (code: string) => string | null;
-  /** Told of what is read but is not evidence (a booked list), for the summary. */
+  /** Told of what is read but is not evidence (a booked list, an arriving leg without a date), for the summary. */
   readonly onNote?: (note: string) => void;
 }
 
 /**
  * Reads a PAXLST file (or stream) as incoming records: each boarded passenger or crew member on the leg
- * out of the country is a Departure record (its content keeps the manifest's references); a rejected
+ * out of the country is a Departure record, and on the leg into it an Arrival record (its content keeps
+ * the manifest's references; an arriving leg without an arrival date gives none, and a note); a rejected
  * message is one unreadable record, kept as received with every error naming segment and position, so
  * it lands in quarantine while the good messages go through. Streaming: the file is never held whole.
  * A file, or a stream of bytes, is decoded by each interchange's syntax identifier (docs/paxlst.md).
@@ -48,15 +49,33 @@ export async function* readPaxlst(
       reading.onNote?.(`message ${m.messageRef}: ${evidence.note}`);
       continue;
     }
+    const manifest = { interchange: m.interchange.controlRef, message: m.messageRef, status: m.status };
+    // Two passengers of one manifest are two people.
+    const listKey = `paxlst/${m.interchange.controlRef}/${m.messageRef}`;
     for (const d of evidence.departures) {
-      const manifest = { interchange: m.interchange.controlRef, message: m.messageRef, status: m.status };
       yield {
         line: m.position.line,
         content: JSON.stringify({ ...d.record, manifest }),
         fields: d.record,
-        // Two passengers of one manifest are two people.
-        listKey: `paxlst/${m.interchange.controlRef}/${m.messageRef}`,
+        listKey,
       };
     }
+    let undated = 0;
+    for (const a of evidence.arrivals) {
+      if (a.record === null) {
+        undated++;
+        continue;
+      }
+      yield {
+        line: m.position.line,
+        content: JSON.stringify({ ...a.record, manifest }),
+        fields: a.record,
+        listKey,
+      };
+    }
+    if (undated > 0)
+      reading.onNote?.(
+        `message ${m.messageRef}: the leg into ${evidence.country} has no arrival date (DTM+232): ${undated} arrival${undated === 1 ? '' : 's'} not recorded`,
+      );
   }
 }

@@ -122,16 +122,19 @@ describe('a feed file as observations to publish, read as `imos import` reads it
     ]);
   });
 
-  it('document scans: exit scans are departures, an entry scan a note, a wrong check digit listed', async () => {
+  it('document scans: exit scans are departures, an entry scan an arrival, a wrong check digit listed', async () => {
     const r = await publishable(fixture('mrz/scans.ndjson'), 'mrz-scans');
-    expect(r.envelopes.map((e) => [e.fields.doc_number, e.fields.date, e.fields.channel])).toEqual([
-      ['EK1234567', '2025-08-01', 'air'],
-      ['C01X00T47', '2025-09-04', 'land'],
+    expect(
+      r.envelopes.map((e) => [e.fields.kind, e.fields.doc_number, e.fields.date, e.fields.channel]),
+    ).toEqual([
+      ['Departure', 'EK1234567', '2025-08-01', 'air'],
+      ['Departure', 'C01X00T47', '2025-09-04', 'land'],
+      ['Arrival', 'EK1234567', '2025-05-10', 'air'],
     ]);
     expect(r.content[1]).toMatchObject({
       received: expect.stringContaining('"device":"CHAMPLAIN-L3"') as unknown,
     });
-    expect(r.notes).toEqual([expect.stringMatching(/^line 3: entry scan .* not imported$/)]);
+    expect(r.notes).toEqual([]);
     expect(r.unpublished.map((u) => [u.line, u.error.field])).toEqual([
       [5, 'doc_number'],
       [6, 'direction'],

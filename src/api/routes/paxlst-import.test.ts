@@ -60,6 +60,63 @@ describe('a PAXLST departure manifest posted to the API', () => {
   });
 });
 
+describe('a PAXLST arrival manifest posted to the API', () => {
+  it("keeps each boarded passenger into the country as an Arrival that corroborates the person's admission", async () => {
+    const admissions =
+      'record_id,kind,given_names,family_names,birth_date,nationality,doc_number,doc_country,date,port,class_of_admission,admit_until\n' +
+      'ARR-A1,Admission,Ines,Arrivera,1988-03-15,ESP,PX555555,ESP,2025-05-03,JFK,B2,2025-11-02\n';
+    const admitted = await api.inject({
+      method: 'POST',
+      url: '/api/imports?source=i94-arr',
+      role: 'supervisor',
+      payload: admissions,
+      headers: { 'content-type': 'text/csv', 'x-purpose': 'ingestion' },
+    });
+    expect(admitted.statusCode, admitted.body).toBe(200);
+    const body = [
+      'BGM+266+CLOB',
+      'NAD+MS+++OPS DESK',
+      'TDT+20+IB6251+++IB',
+      'LOC+125+MAD',
+      'DTM+189:2505022330:201',
+      'LOC+87+JFK',
+      'DTM+232:2505030130:201',
+      'NAD+FL+++ARRIVERA:INES',
+      'ATT+2++F',
+      'DTM+329:880315',
+      'NAT+2+ESP',
+      'DOC+P+PX555555',
+      'DTM+36:320101',
+      'LOC+91+ESP',
+      'CNT+42:1',
+    ];
+    const message = ['UNH+A1+PAXLST:D:05B:UN:IATA+IB6251/250502+01:F', ...body, `UNT+${body.length + 2}+A1`];
+    const res = await postManifest('apis-ib', interchange('UNOA', 'IC9001', [message]));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ rowsNew: 1, rowsQuarantined: 0 });
+
+    const hits = await api.get('/api/persons?q=PX555555', 'supervisor');
+    const [hit] = hits.json<{ hits: { personId: string }[] }>().hits;
+    const page = await api.get(`/api/persons/${hit!.personId}`, 'supervisor');
+    expect(page.statusCode, page.body).toBe(200);
+    const person = page.json<{
+      observations: { id: string; kind: string; port: string; flight: string | null; date: string }[];
+      stays: { evidence: string[]; explanation: string; outcome: string }[];
+      unmatchedArrivalIds: string[];
+    }>();
+    const arrival = person.observations.find((o) => o.kind === 'Arrival');
+    expect(arrival).toMatchObject({ date: '2025-05-03', port: 'JFK', flight: 'IB6251' });
+    expect(person.stays).toHaveLength(1);
+    expect(person.stays[0]!.evidence).toContain(arrival!.id);
+    expect(person.stays[0]!.explanation).toContain(
+      `the admission is corroborated by the arrival record ${arrival!.id} (air IB6251 at JFK on 2025-05-03)`,
+    );
+    // An arrival is no departure: with none recorded, the stay is still open past its period.
+    expect(person.stays[0]!.outcome).toBe('suspected-in-country-overstay');
+    expect(person.unmatchedArrivalIds).toEqual([]);
+  });
+});
+
 /** One passenger of a close-out: the NAD name (family:given) as text, and a passport. */
 interface Passenger {
   readonly name: string;

@@ -24,8 +24,13 @@ const canonicalExamples = [...docs.matchAll(/```json canonical\n([\s\S]*?)```/g)
 
 describe('observation JSON Schema', () => {
   it('docs/formats.md has an example of each kind in both forms', () => {
-    expect(flatExamples.map((e) => e.kind).sort()).toEqual(['Admission', 'Departure', 'StatusChange']);
-    expect(canonicalExamples).toHaveLength(3);
+    expect(flatExamples.map((e) => e.kind).sort()).toEqual([
+      'Admission',
+      'Arrival',
+      'Departure',
+      'StatusChange',
+    ]);
+    expect(canonicalExamples).toHaveLength(4);
   });
 
   it.each(flatExamples.map((e) => [e.kind, e] as const))(
@@ -46,5 +51,12 @@ describe('observation JSON Schema', () => {
   it('rejects an observation with a wrong channel', () => {
     const bad = { ...(canonicalExamples[1] as object), channel: 'bus' };
     expect(validate(bad)).toBe(false);
+  });
+
+  it('rejects an arrival by a channel no carrier or checkpoint observes, or without a port', () => {
+    const arrival = canonicalExamples.find((e) => (e as { kind: string }).kind === 'Arrival') as object;
+    expect(validate(arrival)).toBe(true);
+    expect(validate({ ...arrival, channel: 'self-report' })).toBe(false);
+    expect(validate({ ...arrival, port: null })).toBe(false);
   });
 });

@@ -4,12 +4,16 @@
  * Dates are ISO calendar dates (YYYY-MM-DD) with no time zone: border events are recorded by day.
  */
 
-export const OBSERVATION_KINDS = ['Admission', 'Departure', 'StatusChange'] as const;
+export const OBSERVATION_KINDS = ['Admission', 'Departure', 'StatusChange', 'Arrival'] as const;
 export type ObservationKind = (typeof OBSERVATION_KINDS)[number];
 
 /** How a person left. `removal` is an enforced departure, not a self-departure. */
 export const DEPARTURE_CHANNELS = ['air', 'sea', 'land', 'self-report', 'removal'] as const;
 export type DepartureChannel = (typeof DEPARTURE_CHANNELS)[number];
+
+/** How a person arrived: the modes a carrier manifest or a border checkpoint observes. */
+export const ARRIVAL_CHANNELS = ['air', 'sea', 'land'] as const;
+export type ArrivalChannel = (typeof ARRIVAL_CHANNELS)[number];
 
 export const STATUS_CHANGE_TYPES = [
   'extension',
@@ -101,7 +105,23 @@ export interface StatusChange extends ObservationBase {
   readonly newClassOfAdmission: string | null;
 }
 
-export type Observation = Admission | Departure | StatusChange;
+/**
+ * Evidence that the person arrived: a boarded passenger of a carrier's close-out manifest on the leg
+ * into the country, or a document read at an entry checkpoint. Not an admission (it carries no class of
+ * admission nor admit-until date, so it never opens a stay) and never a departure: it corroborates the
+ * admission of the same person on the same day or the day before or after (docs/rules.md).
+ */
+export interface Arrival extends ObservationBase {
+  readonly kind: 'Arrival';
+  readonly date: IsoDate;
+  /** The port of arrival, or the checkpoint id where the document was read. */
+  readonly port: string;
+  readonly channel: ArrivalChannel;
+  readonly carrier: string | null;
+  readonly flight: string | null;
+}
+
+export type Observation = Admission | Departure | StatusChange | Arrival;
 
 /** An observation as stored: with its id, and the person it was resolved to. */
 export type StoredObservation = Observation & { readonly id: string };

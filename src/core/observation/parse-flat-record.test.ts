@@ -101,6 +101,41 @@ describe('parseFlatRecord', () => {
     if (!r.ok) expect(r.errors.map((e) => e.field)).toEqual(['new_admit_until', 'admission_number']);
   });
 
+  it('reads an arrival: port and channel required, and only the channels a carrier or checkpoint observes', () => {
+    const r = parseFlatRecord({
+      kind: 'Arrival',
+      doc_number: 'X1',
+      doc_country: 'FRA',
+      date: '2025-01-10',
+      port: 'JFK',
+      channel: 'Sea',
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        kind: 'Arrival',
+        date: '2025-01-10',
+        port: 'JFK',
+        channel: 'sea',
+        carrier: null,
+        flight: null,
+      },
+    });
+    const bad = parseFlatRecord({
+      kind: 'Arrival',
+      doc_number: 'X1',
+      doc_country: 'FRA',
+      date: '2025-01-10',
+      channel: 'self-report',
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.errors).toEqual([
+        { field: 'port', reason: 'is required' },
+        { field: 'channel', reason: '"self-report" is not one of air, sea, land' },
+      ]);
+  });
+
   it('maps ICAO issuing codes such as D to ISO alpha-3', () => {
     const r = parseFlatRecord({ ...admission, doc_country: 'D' });
     expect(r.ok && r.value.person.document?.issuingCountry).toBe('DEU');
@@ -109,7 +144,16 @@ describe('parseFlatRecord', () => {
   it('never throws, whatever the cells hold', () => {
     const cell = fc.oneof(
       fc.string(),
-      fc.constantFrom('Admission', 'Departure', 'StatusChange', '2025-01-01', 'air', 'extension', 'granted'),
+      fc.constantFrom(
+        'Admission',
+        'Departure',
+        'StatusChange',
+        'Arrival',
+        '2025-01-01',
+        'air',
+        'extension',
+        'granted',
+      ),
     );
     fc.assert(
       fc.property(

@@ -1,6 +1,7 @@
 import { fail, ok, type FieldError, type Result } from '../result/result.js';
 import type { FlatColumn, FlatRecord } from './flat-columns.js';
 import {
+  ARRIVAL_CHANNELS,
   DEPARTURE_CHANNELS,
   DOCUMENT_TYPES,
   OBSERVATION_KINDS,
@@ -178,6 +179,17 @@ export function parseFlatRecord(rec: FlatRecord): Result<ObservationBody> {
       date: r.date('date', true) ?? '',
       port: r.text('port'),
       channel: r.oneOf('channel', DEPARTURE_CHANNELS, true, (s) => s.toLowerCase()) ?? 'air',
+      carrier: r.text('carrier'),
+      flight: r.text('flight'),
+    };
+  } else if (kind === 'Arrival') {
+    body = {
+      person,
+      admissionNumber,
+      kind,
+      date: r.date('date', true) ?? '',
+      port: r.required('port') ?? '',
+      channel: r.oneOf('channel', ARRIVAL_CHANNELS, true, (s) => s.toLowerCase()) ?? 'air',
       carrier: r.text('carrier'),
       flight: r.text('flight'),
     };

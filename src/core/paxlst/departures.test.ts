@@ -122,6 +122,22 @@ describe('manifestDepartures', () => {
       ["O'NEIL", '2025-07-01', 'LHR', 'air', 'XY100', true],
     ]);
     expect(e.arrivals[0]!.document).toMatchObject({ code: 'P', number: 'X12345678' });
+    // Each arrival is also an Arrival flat record the import accepts.
+    const first = e.arrivals[0]!.record!;
+    expect(first).toMatchObject({
+      record_id: 'PAXLST/ARR/XY100/2025-07-01/LHR/MEX/X12345678',
+      kind: 'Arrival',
+      family_names: 'EXAMPLETON',
+      date: '2025-07-01',
+      port: 'LHR',
+      channel: 'air',
+      carrier: 'XY',
+      flight: 'XY100',
+    });
+    for (const a of e.arrivals) {
+      const r = parseFlatRecord(a.record!);
+      expect(r.ok && r.value.kind).toBe('Arrival');
+    }
   });
 
   it('says when no leg leaves or enters the country', () => {

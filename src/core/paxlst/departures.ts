@@ -1,7 +1,7 @@
 /**
  * What a manifest says about one country's borders: the persons who left it (as flat Departure
- * records, the columns every feed is turned into) and the persons who arrived in it (typed arrival
- * evidence). Only a close-out list (BGM 1004 CL/CLOB) is evidence: a booked list says who was
+ * records, the columns every feed is turned into) and the persons who arrived in it (typed, and as
+ * flat Arrival records). Only a close-out list (BGM 1004 CL/CLOB) is evidence: a booked list says who was
  * expected to travel, and its records come back flagged `evidence: false`. Pure. See docs/paxlst.md.
  */
 import { blankFlatRecord, type FlatRecord } from '../observation/flat-columns.js';
@@ -46,6 +46,11 @@ export interface ManifestArrival extends PersonEvidence {
   readonly channel: TransportMode;
   readonly carrier: string | null;
   readonly flight: string;
+  /**
+   * An Arrival flat record, as `parseFlatRecord` reads it; null when the arriving leg has no arrival
+   * date (DTM+232), which is not guessed.
+   */
+  readonly record: FlatRecord | null;
 }
 
 export interface ManifestEvidence {
@@ -167,12 +172,42 @@ function departureRecord(m: Manifest, p: ManifestPerson, leg: ManifestLeg): Flat
   return r;
 }
 
+function arrivalRecord(m: Manifest, p: ManifestPerson, leg: ManifestLeg): FlatRecord | null {
+  if (leg.arrivalAt === null) return null;
+  const r = blankFlatRecord();
+  const doc = primaryDocument(p);
+  const date = leg.arrivalAt.slice(0, 10);
+  // Its own id space: the same person's departure record of another leg never shares it.
+  r.record_id =
+    doc !== null
+      ? `PAXLST/ARR/${leg.flight}/${date}/${leg.arrivalPort ?? ''}/${doc.issuingCountry ?? ''}/${doc.number}`
+      : `PAXLST/ARR/${m.interchange.controlRef}/${m.messageRef}/${p.index + 1}`;
+  r.kind = 'Arrival';
+  r.given_names = p.givenNames ?? undefined;
+  r.family_names = p.familyNames ?? undefined;
+  r.birth_date = p.birthDate ?? undefined;
+  r.sex = p.sex ?? undefined;
+  r.nationality = p.nationality ?? undefined;
+  if (doc !== null) {
+    r.doc_number = doc.number;
+    r.doc_type = doc.type ?? doc.code;
+    r.doc_country = doc.issuingCountry ?? undefined;
+    r.doc_expiry = doc.expiry ?? undefined;
+  }
+  r.date = date;
+  r.port = leg.arrivalPort ?? undefined;
+  r.channel = CHANNEL[leg.mode];
+  r.carrier = leg.carrier ?? undefined;
+  r.flight = leg.flight;
+  return r;
+}
+
 /**
  * The departures from (and arrivals into) `country` that a manifest records. The leg that leaves the
  * country is the first non-overflight leg from a port in it to a port outside it (`portCountry` tells
  * where a port is; a port it does not know counts as outside). Every person on that leg gives a
  * Departure flat record; crew and in-transit persons are flagged. The leg that enters the country
- * gives arrival evidence the same way.
+ * gives arrival evidence the same way, each with an Arrival flat record.
  */
 export function manifestDepartures(
   manifest: Manifest,
@@ -243,6 +278,7 @@ export function manifestDepartures(
         channel: leg.mode,
         carrier: leg.carrier,
         flight: leg.flight,
+        record: arrivalRecord(manifest, p, leg),
       });
     }
   }

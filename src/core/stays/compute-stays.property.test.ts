@@ -5,9 +5,9 @@ import { computeStays } from './compute-stays.js';
 import { addDays, dayNumber } from './dates.js';
 import { departureStrength, REPORT_LAPSE_DAYS } from './departure-evidence.js';
 import type { RulePack } from './rule-pack.js';
-import type { DepartureInput, StayInput } from './stay-input.js';
+import type { ArrivalInput, DepartureInput, StayInput } from './stay-input.js';
 import type { Stay, StayComputation } from './stay.js';
-import { admission, departure, SCHENGEN, statusChange, US } from './test-fixtures.js';
+import { admission, arrival, departure, SCHENGEN, statusChange, US } from './test-fixtures.js';
 
 const START = '2024-01-01';
 const day = fc.integer({ min: 0, max: 730 });
@@ -50,6 +50,16 @@ const observation = fc.oneof(
       cls: fc.constantFrom(null, 'F1', 'H1B'),
     }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('R' as const),
+      d: day,
+      n: number,
+      port: fc.constantFrom('JFK', 'MIA'),
+      identity: fc.constantFrom('exact', 'exact', 'fuzzy'),
+    }),
+  },
 );
 
 const historyOf = (maxLength: number) =>
@@ -77,6 +87,10 @@ const historyOf = (maxLength: number) =>
             newAdmitUntil: at(o.until),
             newClassOfAdmission: o.cls,
           });
+        case 'R': {
+          const r = arrival(id, date, { admissionNumber: o.n, port: o.port }) as ArrivalInput;
+          return o.identity === 'fuzzy' ? { ...r, identity: 'fuzzy' } : r;
+        }
       }
     }),
   );
@@ -121,6 +135,22 @@ function checkInvariants(obs: readonly StayInput[], r: StayComputation, asOfDate
   const cited = r.stays.flatMap((s) => s.evidence.filter((e) => departures.includes(e)));
   expect(new Set(cited).size).toBe(cited.length);
   expect([...cited, ...r.unmatchedDepartureIds].sort()).toEqual([...departures].sort());
+  // Every arrival corroborates one admission within a day of it, or is unmatched; never a departure.
+  const arrivals = known.filter((o) => o.kind === 'Arrival');
+  const corroborating = r.stays.flatMap((s) =>
+    s.evidence.filter((e) => byId.get(e)?.kind === 'Arrival').map((e) => [s, e] as const),
+  );
+  expect([...corroborating.map(([, e]) => e), ...r.unmatchedArrivalIds].sort()).toEqual(
+    arrivals.map((o) => o.id).sort(),
+  );
+  for (const [s, e] of corroborating) {
+    const o = byId.get(e) as ArrivalInput;
+    expect(Math.abs(dayNumber(o.date) - dayNumber(s.admittedOn))).toBeLessThanOrEqual(1);
+    expect(o.identity).not.toBe('fuzzy');
+    expect(s.explanation).toContain(`corroborated by the arrival`);
+    expect(s.departure?.observationId).not.toBe(e);
+    expect(s.departureEvidence?.observationIds ?? []).not.toContain(e);
+  }
   for (const s of r.stays) {
     const overstay = s.outcome === 'departed-late' || s.outcome === 'suspected-in-country-overstay';
     // daysOverstay is a positive number exactly for the two overstay outcomes.
@@ -277,6 +307,23 @@ describe.each(packs)('computeStays properties (%s pack)', (_name, pack) => {
         const after = computeStays([...obs, weak], pack, at);
         expect(decided(after)).toEqual(decided(before));
         checkInvariants([...obs, weak], after, at);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('adding an arrival never changes an outcome, period, rule or departure, nor opens a stay', () => {
+    fc.assert(
+      fc.property(history, asOf, day, number, (obs, at, d, n) => {
+        const extra = arrival('zz', addDays(START, d), { admissionNumber: n });
+        const before = computeStays(obs, pack, at);
+        const after = computeStays([...obs, extra], pack, at);
+        expect(decided(after)).toEqual(decided(before));
+        expect(after.stays.map((s) => s.departureEvidence)).toEqual(
+          before.stays.map((s) => s.departureEvidence),
+        );
+        expect(after.unmatchedDepartureIds).toEqual(before.unmatchedDepartureIds);
+        checkInvariants([...obs, extra], after, at);
       }),
       { numRuns: 400 },
     );

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { StoredObservation } from '../observation/observation.js';
 import { computeStays } from './compute-stays.js';
 import { addDays } from './dates.js';
-import { admission, departure, statusChange, US } from './test-fixtures.js';
+import type { ArrivalInput } from './stay-input.js';
+import { admission, arrival, departure, statusChange, US } from './test-fixtures.js';
 
 const run = (obs: StoredObservation[], asOf: string) => computeStays(obs, US, asOf);
 const only = (obs: StoredObservation[], asOf: string) => {
@@ -613,5 +614,96 @@ describe('duplicate deliveries', () => {
     const a = admission('a1', '2025-01-01', { admissionNumber: '90000000001', admitUntil: '2025-06-30' });
     const b = admission('a2', '2025-01-01', { admissionNumber: '90000000002', admitUntil: '2025-06-30' });
     expect(computeStays([a, b], US, '2026-01-01').stays).toHaveLength(2);
+  });
+});
+
+describe('computeStays: arrival records corroborate admissions', () => {
+  it('an arrival on the admission day corroborates it: cited in the evidence and said in the explanation', () => {
+    const r = run(
+      [
+        admission('a1', '2025-01-10', { admitUntil: '2025-07-09' }),
+        arrival('ar1', '2025-01-10', { flight: 'XY100' }),
+        departure('d1', '2025-03-01'),
+      ],
+      '2025-06-01',
+    );
+    expect(r.unmatchedArrivalIds).toEqual([]);
+    expect(r.unmatchedDepartureIds).toEqual([]);
+    expect(r.stays).toHaveLength(1);
+    expect(r.stays[0]).toMatchObject({
+      outcome: 'departed-on-time',
+      departure: { observationId: 'd1', date: '2025-03-01', inferred: false },
+      evidence: ['a1', 'ar1', 'd1'],
+    });
+    expect(r.stays[0]!.explanation).toMatch(
+      /; the admission is corroborated by the arrival record ar1 \(air XY100 at JFK on 2025-01-10\)\.$/,
+    );
+  });
+
+  it('a day before or after will do; the same port is preferred, and one arrival corroborates one admission', () => {
+    const r = run(
+      [
+        admission('a1', '2025-01-10', { admitUntil: '2025-01-10', port: 'MIA' }),
+        admission('a2', '2025-01-11', { admitUntil: '2025-07-09', port: 'JFK' }),
+        arrival('ar1', '2025-01-10', { port: 'jfk' }),
+        arrival('ar2', '2025-01-09', { port: 'SEA', channel: 'sea', carrier: null, flight: null }),
+      ],
+      '2025-06-01',
+    );
+    expect(r.stays.map((s) => s.evidence)).toEqual([
+      ['a1', 'ar2', 'a2'],
+      ['a2', 'ar1'],
+    ]);
+    expect(r.stays[0]!.explanation).toContain(
+      'corroborated by the arrival record ar2 (sea at SEA on 2025-01-09)',
+    );
+    expect(r.unmatchedArrivalIds).toEqual([]);
+  });
+
+  it('an arrival never ends nor proves a departure, and changes no outcome', () => {
+    const admitted = admission('a1', '2025-01-10', { admitUntil: '2025-02-09' });
+    const without = run([admitted], '2025-06-01').stays[0]!;
+    const r = run([admitted, arrival('ar1', '2025-01-11'), arrival('ar2', '2025-04-01')], '2025-06-01');
+    const s = r.stays[0]!;
+    expect(s).toMatchObject({
+      outcome: 'suspected-in-country-overstay',
+      departure: null,
+      departureEvidence: null,
+      daysOverstay: without.daysOverstay,
+      rule: without.rule,
+      evidence: ['a1', 'ar1'],
+    });
+    // The later arrival matches no admission: kept on the timeline, no stay, no inferred departure.
+    expect(r.stays).toHaveLength(1);
+    expect(r.unmatchedArrivalIds).toEqual(['ar2']);
+    expect(r.unmatchedDepartureIds).toEqual([]);
+  });
+
+  it('an arrival that matches no admission is unmatched; so is one placed by the linkage model or of another admission number', () => {
+    const fuzzy: ArrivalInput = { ...(arrival('ar2', '2025-01-10') as ArrivalInput), identity: 'fuzzy' };
+    const r = computeStays(
+      [
+        admission('a1', '2025-01-10', { admitUntil: '2025-07-09', admissionNumber: 'N1' }),
+        arrival('ar0', '2024-12-01'),
+        arrival('ar1', '2025-01-10', { admissionNumber: 'N2' }),
+        fuzzy,
+        arrival('ar3', '2025-01-12'),
+        arrival('ar4', '2025-01-09', { admissionNumber: 'N1' }),
+      ],
+      US,
+      '2025-06-01',
+    );
+    expect(r.unmatchedArrivalIds).toEqual(['ar0', 'ar1', 'ar2', 'ar3']);
+    expect(r.stays[0]!.evidence).toEqual(['a1', 'ar4']);
+    expect(r.stays[0]!.explanation).toContain('corroborated by the arrival record ar4');
+  });
+
+  it('an arrival after asOf is not yet known', () => {
+    const r = run(
+      [admission('a1', '2025-01-10', { admitUntil: '2025-07-09' }), arrival('ar1', '2025-01-11')],
+      '2025-01-10',
+    );
+    expect(r.stays[0]!.evidence).toEqual(['a1']);
+    expect(r.unmatchedArrivalIds).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import type { IsoDate, StatusChangeType } from '../observation/observation.js';
-import type { AdmissionInput, DepartureInput, StatusChangeInput, StayInput } from './stay-input.js';
+import type {
+  AdmissionInput,
+  ArrivalInput,
+  DepartureInput,
+  StatusChangeInput,
+  StayInput,
+} from './stay-input.js';
 import { dayNumber, isoDate } from './dates.js';
 import {
   departureStrength,
@@ -35,6 +41,8 @@ interface AdmW {
   /** Departures carrying this stay's admission number but dated before its admission. */
   early: DepW[] | null;
   changes: ChgW[] | null;
+  /** Arrival records that corroborate this admission (same person, within a day of it). */
+  arrivals: ArrW[] | null;
   /** Earliest departure date (NaN when none). */
   depMin: number;
   /** The same admission delivered again (same day, same admission number or port and class): one stay. */
@@ -48,6 +56,11 @@ interface DepW {
   numberOf: AdmW | null;
   /** Placed by its admission number (else by date). */
   byNumber: boolean;
+}
+
+interface ArrW {
+  readonly o: ArrivalInput;
+  readonly day: number;
 }
 
 interface ChgW {
@@ -140,13 +153,25 @@ export function computeStays(
   let weak: DepW[] | null = null;
   let unmatched: DepW[] | null = null;
   const chgs: ChgW[] = [];
+  let arrs: ArrW[] | null = null;
+  let unmatchedArrs: ArrivalInput[] | null = null;
   let numbered = false;
   for (const o of observations) {
     const day = dayNumber(o.date);
     if (day > asOfDay) continue;
     if (o.kind === 'Admission') {
       if (Number.isNaN(day)) (badAdms ??= []).push(o);
-      else adms.push({ o, day, deps: null, weak: null, early: null, changes: null, depMin: NaN });
+      else
+        adms.push({
+          o,
+          day,
+          deps: null,
+          weak: null,
+          early: null,
+          changes: null,
+          arrivals: null,
+          depMin: NaN,
+        });
     } else if (o.kind === 'Departure') {
       if (Number.isNaN(day)) (unmatched ??= []).push({ o, day, numberOf: null, byNumber: false });
       else {
@@ -155,6 +180,11 @@ export function computeStays(
         else (weak ??= []).push(w);
         if (o.admissionNumber !== null) numbered = true;
       }
+    } else if (o.kind === 'Arrival') {
+      // An arrival never opens, ends or moves a stay: it only corroborates an admission. One placed on
+      // the person by the linkage model alone corroborates nothing (an uncertain match proves nothing).
+      if (Number.isNaN(day) || o.identity === 'fuzzy') (unmatchedArrs ??= []).push(o);
+      else (arrs ??= []).push({ o, day });
     } else if (!Number.isNaN(day)) {
       chgs.push({ o, day, rank: EVENT_RANK[o.event] });
       if (o.admissionNumber !== null) numbered = true;
@@ -227,8 +257,22 @@ export function computeStays(
     if (t) (t.changes ??= []).push(c);
   }
 
+  // Arrivals corroborate the admission within a day of them (docs/rules.md, "Arrival records").
+  if (arrs !== null) {
+    if (arrs.length > 1) arrs.sort(byDayId);
+    for (const r of arrs) {
+      const t = corroboratedAdmission(adms, r);
+      if (t === null) (unmatchedArrs ??= []).push(r.o);
+      else (t.arrivals ??= []).push(r);
+    }
+  }
+
   const stays: Stay[] = [];
-  for (let i = 0; i < adms.length; i++) stays.push(evaluate(adms, i, pack, asOfDay, asOf));
+  for (let i = 0; i < adms.length; i++) {
+    const stay = evaluate(adms, i, pack, asOfDay, asOf);
+    const arrivals = adms[i]!.arrivals;
+    stays.push(arrivals === null ? stay : { ...stay, explanation: withCorroboration(stay, arrivals) });
+  }
   if (badAdms !== null) {
     badAdms.sort((x, y) => cmpId(x.id, y.id));
     for (const o of badAdms) stays.push(invalidDateStay(o));
@@ -238,7 +282,56 @@ export function computeStays(
     if (unmatched.length > 1) unmatched.sort((x, y) => (x.day || 0) - (y.day || 0) || cmpId(x.o.id, y.o.id));
     for (const d of unmatched) unmatchedDepartureIds.push(d.o.id);
   }
-  return { stays, unmatchedDepartureIds };
+  const unmatchedArrivalIds: string[] = [];
+  if (unmatchedArrs !== null) {
+    unmatchedArrs.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : cmpId(x.id, y.id)));
+    for (const o of unmatchedArrs) unmatchedArrivalIds.push(o.id);
+  }
+  return { stays, unmatchedDepartureIds, unmatchedArrivalIds };
+}
+
+/** Days an arrival record may lie from the admission it corroborates (time zones, overnight crossings). */
+export const ARRIVAL_CORROBORATION_DAYS = 1;
+
+/**
+ * The admission an arrival corroborates: one dated within a day of it, whose admission number (when
+ * both carry one) is the arrival's. Preferred: the same admission number, then the same port, then
+ * the same day; then the earlier admission. Any port will do: a manifest names the airport, a scan the
+ * checkpoint, the admission the inspection port, and these codes need not agree.
+ */
+function corroboratedAdmission(adms: readonly AdmW[], r: ArrW): AdmW | null {
+  const number = r.o.admissionNumber;
+  const port = r.o.port.toUpperCase();
+  let best: AdmW | null = null;
+  let bestRank = Infinity;
+  for (
+    let i = lastBefore(adms, r.day - ARRIVAL_CORROBORATION_DAYS) + 1;
+    i < adms.length && adms[i]!.day <= r.day + ARRIVAL_CORROBORATION_DAYS;
+    i++
+  ) {
+    const a = adms[i]!;
+    const n = a.o.admissionNumber;
+    if (n !== null && number !== null && n !== number) continue;
+    const rank =
+      (n !== null && n === number ? 0 : 4) +
+      (a.o.port.toUpperCase() === port ? 0 : 2) +
+      (a.day === r.day ? 0 : 1);
+    if (rank < bestRank) {
+      best = a;
+      bestRank = rank;
+    }
+  }
+  return best;
+}
+
+/** The stay's explanation, saying which arrival records corroborate its admission. */
+function withCorroboration(stay: Stay, arrivals: readonly ArrW[]): string {
+  const each = arrivals.map(({ o }) => {
+    const via = [o.channel, o.flight].filter(Boolean).join(' ');
+    return `${o.id} (${via} at ${o.port} on ${o.date})`;
+  });
+  const records = arrivals.length === 1 ? 'record' : 'records';
+  return `${stay.explanation.slice(0, -1)}; the admission is corroborated by the arrival ${records} ${each.join(' and ')}.`;
 }
 
 /**
@@ -502,6 +595,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
   const next = i + 1 < adms.length ? adms[i + 1]! : null;
   const evidence: string[] = [o.id];
   if (a.dups) for (const id of a.dups) evidence.push(id);
+  if (a.arrivals) for (const r of a.arrivals) evidence.push(r.o.id);
   if (a.early) for (const d of a.early) evidence.push(d.o.id);
   if (a.weak) {
     for (const d of a.deps ? [...a.deps, ...a.weak].sort(byDayId) : a.weak) evidence.push(d.o.id);

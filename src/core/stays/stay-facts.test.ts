@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { admission, departure, fuzzyDeparture, selfReport, statusChange, US } from './test-fixtures.js';
+import {
+  admission,
+  arrival,
+  departure,
+  fuzzyDeparture,
+  selfReport,
+  statusChange,
+  US,
+} from './test-fixtures.js';
 import { computeStays } from './compute-stays.js';
 import { fromStayFacts, toStayFacts } from './stay-facts.js';
 import type { DepartureIdentity } from './stay-input.js';
@@ -18,6 +26,7 @@ describe('stay facts projection', () => {
     }),
     departure('d1', '2025-10-01', { channel: 'land' }),
     admission('a2', '2026-01-01', { classOfAdmission: 'WT' }),
+    arrival('r1', '2025-12-31', { channel: 'sea', port: 'MIA', carrier: null, flight: null }),
   ];
 
   it('keeps every field the stays engine reads', () => {
@@ -31,6 +40,20 @@ describe('stay facts projection', () => {
   it('gives the same stays as the full observations', () => {
     const projected = history.map((o) => fromStayFacts(o.id, toStayFacts(o)));
     expect(computeStays(projected, US, '2026-11-01')).toEqual(computeStays(history, US, '2026-11-01'));
+  });
+
+  it('reads facts stored before arrivals existed unchanged, and an arrival under its own letter', () => {
+    expect(fromStayFacts('d9', '["D","2025-10-01",null,"GBR","JFK","land",null,null]')).toMatchObject({
+      kind: 'Departure',
+      channel: 'land',
+    });
+    expect(fromStayFacts('s9', '["S","2025-05-01","N1","GBR","extension","filed",null,null]')).toMatchObject({
+      kind: 'StatusChange',
+      event: 'filed',
+    });
+    const facts = toStayFacts(history[4]!);
+    expect(facts).toBe('["E","2025-12-31",null,"GBR","MIA","sea",null,null]');
+    expect(fromStayFacts('r1', facts, 'fuzzy')).toMatchObject({ kind: 'Arrival', identity: 'fuzzy' });
   });
 
   it('takes how a departure was matched to the person beside the facts, not in them', () => {

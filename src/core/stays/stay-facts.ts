@@ -4,7 +4,8 @@ import type { DepartureIdentity, StayInput } from './stay-input.js';
 /**
  * The compact projection of an observation that the stays engine needs, stored beside the full body so
  * that recomputing a million persons reads ~70 bytes a fact instead of ~400 and parses a short array.
- * Format: a JSON array whose first element is the kind's letter (A, D, S). Version it if it changes.
+ * Format: a JSON array whose first element is the kind's letter (A, D, S; E for an Arrival, added later:
+ * the earlier letters and layouts are unchanged, so stored facts still read). Version it if it changes.
  */
 export function toStayFacts(o: Observation): string {
   const n = o.person.nationality;
@@ -34,15 +35,17 @@ export function toStayFacts(o: Observation): string {
         o.newAdmitUntil,
         o.newClassOfAdmission,
       ]);
+    case 'Arrival':
+      return JSON.stringify(['E', o.date, o.admissionNumber, n, o.port, o.channel, o.carrier, o.flight]);
   }
 }
 
 type Cell = string | null;
 
 /**
- * Reads the projection back. `identity` is how the departure was placed on the person (`fuzzy`: by the
- * linkage model only); it is not part of the facts, which describe the record, not the match, so the
- * store passes it from the observation's link. Absent means exact; it is ignored for other kinds.
+ * Reads the projection back. `identity` is how the departure or arrival was placed on the person
+ * (`fuzzy`: by the linkage model only); it is not part of the facts, which describe the record, not the
+ * match, so the store passes it from the observation's link. Absent means exact; it is ignored for other kinds.
  */
 export function fromStayFacts(id: string, facts: string, identity?: DepartureIdentity): StayInput {
   const f = JSON.parse(facts) as [string, string, Cell, Cell, ...unknown[]];
@@ -70,6 +73,20 @@ export function fromStayFacts(id: string, facts: string, identity?: DepartureIde
       admissionNumber,
       person,
       port: f[4] as Cell,
+      channel: f[5] as 'air',
+      carrier: f[6] as Cell,
+      flight: f[7] as Cell,
+      ...(identity === undefined ? {} : { identity }),
+    };
+  }
+  if (k === 'E') {
+    return {
+      kind: 'Arrival',
+      id,
+      date,
+      admissionNumber,
+      person,
+      port: f[4] as string,
       channel: f[5] as 'air',
       carrier: f[6] as Cell,
       flight: f[7] as Cell,

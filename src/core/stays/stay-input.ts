@@ -1,4 +1,10 @@
-import type { Admission, Departure, PersonDescriptor, StatusChange } from '../observation/observation.js';
+import type {
+  Admission,
+  Arrival,
+  Departure,
+  PersonDescriptor,
+  StatusChange,
+} from '../observation/observation.js';
 
 type Narrow<O> = Omit<O, 'person' | 'provenance'> & {
   readonly id: string;
@@ -18,7 +24,7 @@ export type DepartureIdentity = (typeof DEPARTURE_IDENTITIES)[number];
  * person's nationality (for statistics), not names or documents. A stored observation is one; so is
  * the compact projection the store keeps for fast recomputes (stay-facts.ts).
  */
-export type StayInput = AdmissionInput | DepartureInput | StatusChangeInput;
+export type StayInput = AdmissionInput | DepartureInput | StatusChangeInput | ArrivalInput;
 export type AdmissionInput = Narrow<Admission>;
 /**
  * A departure, and how surely it is this person's: `identity` absent means `exact` (so a stored
@@ -27,3 +33,9 @@ export type AdmissionInput = Narrow<Admission>;
  */
 export type DepartureInput = Narrow<Departure> & { readonly identity?: DepartureIdentity };
 export type StatusChangeInput = Narrow<StatusChange>;
+/**
+ * An arrival (a boarded passenger of a manifest into the country, an entry scan): it corroborates an
+ * admission, never opens or ends a stay. `identity` as for a departure: a `fuzzy` arrival (placed by the
+ * linkage model only) corroborates nothing and stays on the person's timeline.
+ */
+export type ArrivalInput = Narrow<Arrival> & { readonly identity?: DepartureIdentity };

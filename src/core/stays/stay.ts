@@ -111,4 +111,9 @@ export interface StayComputation {
   readonly stays: readonly Stay[];
   /** Departures that match no admission: kept and shown, never dropped. */
   readonly unmatchedDepartureIds: readonly string[];
+  /**
+   * Arrival records that corroborate no admission (none of the person within a day of them, an invalid
+   * date, or placed on the person by the linkage model only): kept on the timeline, never a stay.
+   */
+  readonly unmatchedArrivalIds: readonly string[];
 }

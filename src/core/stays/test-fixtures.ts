@@ -6,6 +6,7 @@ import schengenJson from '../../../rules/schengen.json' with { type: 'json' };
 import usJson from '../../../rules/us.json' with { type: 'json' };
 import type {
   Admission,
+  Arrival,
   Departure,
   PersonDescriptor,
   StatusChange,
@@ -65,6 +66,23 @@ export function departure(id: string, date: string, opts: Opt<Departure> = {}): 
     channel: 'air',
     carrier: 'XX',
     flight: 'XX100',
+    person: PERSON,
+    admissionNumber: null,
+    provenance: provenance(id),
+    ...opts,
+  };
+}
+
+/** A boarded passenger of an arrival manifest (or an entry scan): corroborates an admission. */
+export function arrival(id: string, date: string, opts: Opt<Arrival> = {}): StoredObservation {
+  return {
+    kind: 'Arrival',
+    id,
+    date,
+    port: 'JFK',
+    channel: 'air',
+    carrier: 'XX',
+    flight: 'XX200',
     person: PERSON,
     admissionNumber: null,
     provenance: provenance(id),

@@ -115,6 +115,20 @@ function Person({
           </p>
         </section>
       ) : null}
+      {person.unmatchedArrivalIds.length > 0 ? (
+        <section aria-labelledby="unmatched-arrivals-heading" data-testid="unmatched-arrivals">
+          <h2 id="unmatched-arrivals-heading">Arrivals that corroborate no admission</h2>
+          <p>
+            No admission of this person within a day of them; kept on the timeline, never a stay:{' '}
+            {person.unmatchedArrivalIds.map((oid, i) => (
+              <span key={oid}>
+                {i > 0 ? ', ' : ''}
+                <a href={`#obs-${oid}`}>{oid}</a>
+              </span>
+            ))}
+          </p>
+        </section>
+      ) : null}
     </div>
   );
 }
@@ -555,6 +569,10 @@ function details(o: TimelineEntry): string {
       const via = [o.carrier, o.flight].filter(Boolean).join(' ');
       return `Departed by ${CHANNEL_LABELS[o.channel] ?? o.channel}${o.port ? ` from ${o.port}` : ''}${via ? ` on ${via}` : ''}`;
     }
+    case 'Arrival': {
+      const via = [o.carrier, o.flight].filter(Boolean).join(' ');
+      return `Arrived by ${CHANNEL_LABELS[o.channel] ?? o.channel} at ${o.port}${via ? ` on ${via}` : ''}`;
+    }
     case 'StatusChange': {
       const extra = [
         o.newAdmitUntil ? `new admit until ${o.newAdmitUntil}` : null,
@@ -576,6 +594,7 @@ const KIND_LABELS: Record<TimelineEntry['kind'], string> = {
   Admission: 'Admission',
   Departure: 'Departure',
   StatusChange: 'Status change',
+  Arrival: 'Arrival',
 };
 
 interface TimelineSelection {

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { FLAT_COLUMNS } from '../../../src/core/observation/flat-columns.js';
+import { OBSERVATION_KINDS } from '../../../src/core/observation/observation.js';
 import { api, HttpError, withQuery, type FieldError, type FlatRecord, type QuarantineEntry } from '../api.js';
 import { ErrorMessage, Loading } from '../components/status.js';
 import { formatCount } from '../format.js';
@@ -162,7 +163,7 @@ export function initialFields(entry: Entry): { fields: FlatRecord; origin: Field
   const kindAt = FLAT_COLUMNS.indexOf('kind');
   if (
     cells.length !== FLAT_COLUMNS.length ||
-    !['Admission', 'Departure', 'StatusChange'].includes(cells[kindAt] ?? '')
+    !(OBSERVATION_KINDS as readonly string[]).includes(cells[kindAt] ?? '')
   )
     return { fields: {}, origin: 'none' };
   const out: FlatRecord = {};
