@@ -213,7 +213,7 @@ export function readFeedRecords(
     case 'partner-entries':
       return readPartnerEntries(input, syntax === 'csv' ? 'csv' : 'ndjson', onHeader);
     case 'mrz-scans':
-      return readMrzScans(input, { onNote });
+      return readMrzScans(input);
     case 'canonical':
       return syntax === 'csv' ? readCsv(input, onHeader) : readNdjson(input);
   }

@@ -7,11 +7,6 @@ import { blankFlatRecord, type FlatRecord } from '../core/observation/flat-colum
 import type { IncomingRecord } from './incoming-record.js';
 import { oneFieldError } from './one-field-error.js';
 
-export interface MrzScanReading {
-  /** Told of what is read but is not imported, for the import's summary (kept for callers; none today). */
-  readonly onNote?: (note: string) => void;
-}
-
 /**
  * An entry scan as an Arrival flat record: the scan's id, the document's holder, `date` the UTC day of
  * the reading, `port` the checkpoint, `channel` its mode. Not an Admission: the zone carries no class of
@@ -48,10 +43,7 @@ export function arrivalRecord(e: ArrivalEvidence): FlatRecord {
  * way: it corroborates the person's admission, never ends a stay. A line at fault (a wrong check digit, a missing
  * field, broken JSON) is one unreadable record, kept as received, naming every field at fault.
  */
-export async function* readMrzScans(
-  input: string | Readable,
-  _reading: MrzScanReading = {},
-): AsyncGenerator<IncomingRecord> {
+export async function* readMrzScans(input: string | Readable): AsyncGenerator<IncomingRecord> {
   const lines = createInterface({
     input: typeof input === 'string' ? createReadStream(input) : input,
     crlfDelay: Infinity,

@@ -152,24 +152,28 @@ function departureRecord(m: Manifest, p: ManifestPerson, leg: ManifestLeg): Flat
   const date = leg.departureAt === null ? '' : leg.departureAt.slice(0, 10);
   r.record_id = recordId(m, p, leg, date, doc);
   r.kind = 'Departure';
-  r.given_names = p.givenNames ?? undefined;
-  r.family_names = p.familyNames ?? undefined;
-  r.birth_date = p.birthDate ?? undefined;
-  r.sex = p.sex ?? undefined;
-  r.nationality = p.nationality ?? undefined;
-  if (doc !== null) {
-    r.doc_number = doc.number;
-    // A code that is not an ICAO type (F, M ...) is passed as sent, so the import names it rather than guessing.
-    r.doc_type = doc.type ?? doc.code;
-    r.doc_country = doc.issuingCountry ?? undefined;
-    r.doc_expiry = doc.expiry ?? undefined;
-  }
+  withPerson(r, p, doc);
   r.date = date === '' ? undefined : date;
   r.port = leg.departurePort ?? undefined;
   r.channel = CHANNEL[leg.mode];
   r.carrier = leg.carrier ?? undefined;
   r.flight = leg.flight;
   return r;
+}
+
+/** The passenger's particulars and document on a flat record. */
+function withPerson(r: FlatRecord, p: ManifestPerson, doc: ReturnType<typeof primaryDocument>): void {
+  r.given_names = p.givenNames ?? undefined;
+  r.family_names = p.familyNames ?? undefined;
+  r.birth_date = p.birthDate ?? undefined;
+  r.sex = p.sex ?? undefined;
+  r.nationality = p.nationality ?? undefined;
+  if (doc === null) return;
+  r.doc_number = doc.number;
+  // A code that is not an ICAO type (F, M ...) is passed as sent, so the import names it rather than guessing.
+  r.doc_type = doc.type ?? doc.code;
+  r.doc_country = doc.issuingCountry ?? undefined;
+  r.doc_expiry = doc.expiry ?? undefined;
 }
 
 function arrivalRecord(m: Manifest, p: ManifestPerson, leg: ManifestLeg): FlatRecord | null {
@@ -183,17 +187,7 @@ function arrivalRecord(m: Manifest, p: ManifestPerson, leg: ManifestLeg): FlatRe
       ? `PAXLST/ARR/${leg.flight}/${date}/${leg.arrivalPort ?? ''}/${doc.issuingCountry ?? ''}/${doc.number}`
       : `PAXLST/ARR/${m.interchange.controlRef}/${m.messageRef}/${p.index + 1}`;
   r.kind = 'Arrival';
-  r.given_names = p.givenNames ?? undefined;
-  r.family_names = p.familyNames ?? undefined;
-  r.birth_date = p.birthDate ?? undefined;
-  r.sex = p.sex ?? undefined;
-  r.nationality = p.nationality ?? undefined;
-  if (doc !== null) {
-    r.doc_number = doc.number;
-    r.doc_type = doc.type ?? doc.code;
-    r.doc_country = doc.issuingCountry ?? undefined;
-    r.doc_expiry = doc.expiry ?? undefined;
-  }
+  withPerson(r, p, doc);
   r.date = date;
   r.port = leg.arrivalPort ?? undefined;
   r.channel = CHANNEL[leg.mode];
