@@ -51,7 +51,7 @@ export class ConsumerGone extends Error {
  * ones already stored unchanged: nothing is lost, nothing applied twice. A batch that fails is applied
  * message by message; one that keeps failing goes to the dead-letter stream with its error.
  *
- * Flow control (ADR 10): a process holds at most `maxInFlight` unacknowledged messages. It pulls
+ * Flow control (ADR 11): a process holds at most `maxInFlight` unacknowledged messages. It pulls
  * only as many as it has room for, in whole batches, so nothing piles up in a buffer while a batch is
  * applied, and it sends an in-progress acknowledgement for every message it holds each third of the
  * consumer's ack wait, so a slow batch (a busy store) never lets the server deliver a held message a

@@ -85,7 +85,7 @@ const unreachable = (err: unknown) =>
 export const RETRY_ALL_MAX = 1000;
 
 /**
- * The observation stream's dead letters (docs/departures.md, ADR 10): the messages the consumer gave up
+ * The observation stream's dead letters (docs/departures.md, ADR 11): the messages the consumer gave up
  * on, with their error, listed and put back on the stream from the app as `imos stream dead-letters`
  * and `imos stream retry` do from the command line.
  *
