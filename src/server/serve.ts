@@ -5,6 +5,7 @@ import { judgeStaysEachDay } from '../app/stays-each-day.js';
 import { buildApp } from '../api/build-app.js';
 import { forwardChanges } from '../stream/forward-changes.js';
 import { openJetStream } from '../stream/jetstream.js';
+import { setStayClock } from '../stays/roll-stays-forward.js';
 import { loadDemoData } from './demo-data.js';
 
 /**
@@ -47,7 +48,11 @@ export async function serve(
   let daily: { stop(): Promise<void> } | null = null;
   const demoLoad = loadDemoData(ctx, config.demoPeople, log)
     .then(
-      (loaded) => void (demo = loaded ? 'loaded' : 'none'),
+      async (loaded) => {
+        demo = loaded ? 'loaded' : 'none';
+        // An empty store's demo stays were all just judged on today: nothing to roll forward.
+        if (loaded) await setStayClock(ctx.db, ctx.asOf());
+      },
       (err: unknown) => {
         demo = 'failed';
         log(`Demo data could not be loaded: ${(err as Error).message}`);
