@@ -40,6 +40,11 @@ function sessionOf(client: pg.PoolClient): SqlSession {
 export function openPostgresDatabase(connectionString: string): Database {
   const pool = new pg.Pool({ connectionString, max: 10 });
   const reservedPool = new pg.Pool({ connectionString, max: 1 });
+  // An idle connection the server ends (a restart, a terminated backend) is dropped by the pool, which
+  // reports it here; unheard, it would stop the process. The next query opens a new connection.
+  const dropped = () => undefined;
+  pool.on('error', dropped);
+  reservedPool.on('error', dropped);
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 
   async function withClient<T>(fn: (s: SqlSession) => Promise<T>, from = pool): Promise<T> {
