@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import {
   blankFlatRecord,
   FLAT_COLUMNS,
@@ -10,6 +9,7 @@ import {
 import { csvRecordBatches } from './csv-lines.js';
 import { flattenJson } from './flatten-json.js';
 import type { FeedFormat, IncomingRecord } from './incoming-record.js';
+import { ndjsonLines } from './ndjson-lines.js';
 
 export function formatOfFile(path: string): FeedFormat | null {
   if (/\.csv$/i.test(path)) return 'csv';
@@ -82,16 +82,7 @@ function headerColumns(path: string, cells: readonly string[]): FlatColumn[] {
 
 /** Streams an NDJSON feed: one JSON object per line, flat or canonical form. */
 export async function* readNdjson(input: string | Readable): AsyncGenerator<IncomingRecord> {
-  const lines = createInterface({
-    input: typeof input === 'string' ? createReadStream(input) : input,
-    crlfDelay: Infinity,
-  });
-  let line = 0;
-  let bytes = 0;
-  for await (const text of lines) {
-    line++;
-    bytes += Buffer.byteLength(text) + 1;
-    if (text.trim() === '') continue;
+  for await (const { line, text, bytesRead: bytes } of ndjsonLines(input)) {
     let obj: unknown;
     try {
       obj = JSON.parse(text);

@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { readScanFeedLine } from '../core/mrz/scan-feed.js';
 import type { ArrivalEvidence } from '../core/mrz/scan-record.js';
 import { blankFlatRecord, type FlatRecord } from '../core/observation/flat-columns.js';
 import type { IncomingRecord } from './incoming-record.js';
 import { oneFieldError } from './one-field-error.js';
+import { ndjsonLines } from './ndjson-lines.js';
 
 /**
  * An entry scan as an Arrival flat record: the scan's id, the document's holder, `date` the UTC day of
@@ -44,17 +43,7 @@ export function arrivalRecord(e: ArrivalEvidence): FlatRecord {
  * field, broken JSON) is one unreadable record, kept as received, naming every field at fault.
  */
 export async function* readMrzScans(input: string | Readable): AsyncGenerator<IncomingRecord> {
-  const lines = createInterface({
-    input: typeof input === 'string' ? createReadStream(input) : input,
-    crlfDelay: Infinity,
-  });
-  let line = 0;
-  let bytes = 0;
-  for await (const rawLine of lines) {
-    line++;
-    bytes += Buffer.byteLength(rawLine) + 1;
-    const raw = line === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-    if (raw.trim() === '') continue;
+  for await (const { line, text: raw, bytesRead: bytes } of ndjsonLines(input)) {
     const scan = readScanFeedLine(raw, line);
     if (!scan.ok) {
       // scan.raw is cut short for an over-long line; the quarantine keeps that cut, not megabytes.

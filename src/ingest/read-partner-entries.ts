@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseFlatRecord } from '../core/observation/parse-flat-record.js';
 import type { FieldError } from '../core/result/result.js';
@@ -17,6 +16,7 @@ import {
 import type { PreparedBatch } from './prepare-record.js';
 import { preparedInThread } from './prepared-feed.js';
 import { FeedError } from './read-feed.js';
+import { ndjsonLines } from './ndjson-lines.js';
 
 const KNOWN = new Set<string>(PARTNER_ENTRY_COLUMNS);
 
@@ -119,14 +119,7 @@ function headerColumns(name: string, cells: readonly string[]): PartnerEntryColu
 }
 
 async function* readNdjsonEntries(stream: Readable): AsyncGenerator<IncomingRecord> {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
-  let bytes = 0;
-  for await (const rawLine of lines) {
-    line++;
-    bytes += Buffer.byteLength(rawLine) + 1;
-    const raw = line === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-    if (raw.trim() === '') continue;
+  for await (const { line, text: raw, bytesRead: bytes } of ndjsonLines(stream)) {
     const read = entryOfJson(raw);
     if ('entry' in read) yield toIncoming(line, raw, bytes, read.entry);
     else

@@ -105,13 +105,7 @@ function Person({
         <section aria-labelledby="unmatched-heading" data-testid="unmatched-departures">
           <h2 id="unmatched-heading">Departures that match no admission</h2>
           <p>
-            Kept and shown, never dropped:{' '}
-            {person.unmatchedDepartureIds.map((oid, i) => (
-              <span key={oid}>
-                {i > 0 ? ', ' : ''}
-                <a href={`#obs-${oid}`}>{oid}</a>
-              </span>
-            ))}
+            Kept and shown, never dropped: <ObservationLinks ids={person.unmatchedDepartureIds} />
           </p>
         </section>
       ) : null}
@@ -120,12 +114,7 @@ function Person({
           <h2 id="unmatched-arrivals-heading">Arrivals that corroborate no admission</h2>
           <p>
             No admission of this person within a day of them; kept on the timeline, never a stay:{' '}
-            {person.unmatchedArrivalIds.map((oid, i) => (
-              <span key={oid}>
-                {i > 0 ? ', ' : ''}
-                <a href={`#obs-${oid}`}>{oid}</a>
-              </span>
-            ))}
+            <ObservationLinks ids={person.unmatchedArrivalIds} />
           </p>
         </section>
       ) : null}
@@ -712,5 +701,19 @@ function BreakGlassForm({ message, onReason }: { message: string; onReason: (rea
         Open the record and record my reason
       </button>
     </form>
+  );
+}
+
+/** Observation ids, each a link to its entry on the timeline, separated by commas. */
+function ObservationLinks({ ids }: { ids: readonly string[] }) {
+  return (
+    <>
+      {ids.map((oid, i) => (
+        <span key={oid}>
+          {i > 0 ? ', ' : ''}
+          <a href={`#obs-${oid}`}>{oid}</a>
+        </span>
+      ))}
+    </>
   );
 }
