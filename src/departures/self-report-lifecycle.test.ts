@@ -13,7 +13,8 @@ import type { AppContext } from '../app/app-context.js';
 import { ChangeFeed } from '../app/change-feed.js';
 import type { PersonStay, PersonView } from '../app/person-query.js';
 import { buildApp } from '../api/build-app.js';
-import { writePaxlst, type ManifestDraft } from '../core/paxlst/write-paxlst.js';
+import type { ManifestDraft } from '../core/paxlst/write-paxlst.js';
+import { closeoutManifest } from '../../test/support/closeout-manifest.js';
 import { linkageResolver } from '../identity/linkage-resolver.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
 import { rollStaysForward } from '../stays/roll-stays-forward.js';
@@ -192,7 +193,7 @@ async function observationId(personId: string, source: string, recordId: string 
 }
 
 /** A close-out (boarded) passenger manifest of one flight JFK -> LHR leaving on `day`, in PAXLST. */
-function closeoutManifest(flight: string, day: string, passengers: readonly Traveller[]): string {
+function manifestOf(flight: string, day: string, passengers: readonly Traveller[]): string {
   const persons: ManifestDraft['persons'] = passengers.map((t) => ({
     role: 'passenger',
     familyNames: t.family.toUpperCase(),
@@ -214,50 +215,7 @@ function closeoutManifest(flight: string, day: string, passengers: readonly Trav
     crewFunction: null,
     documents: [{ code: 'P', number: t.passport, issuingCountry: t.nationality, expiry: null, issued: null }],
   }));
-  return writePaxlst(
-    {
-      interchange: {
-        sender: 'ZZAPIS',
-        senderQualifier: 'ZZ',
-        recipient: 'USCSAPIS',
-        recipientQualifier: 'ZZ',
-        preparedAt: `${day}T21:05`,
-        controlRef: `LC${flight}`,
-        applicationRef: 'APIS',
-        test: false,
-        syntax: { identifier: 'UNOA', version: '4' },
-      },
-      group: null,
-      messageRef: 'M1',
-      commonAccessRef: `${flight}/${day.replace(/-/g, '').slice(2)}`,
-      part: { sequence: 1, final: true },
-      directory: 'D05B',
-      association: 'IATA',
-      documentCode: '266',
-      documentId: 'CLOB',
-      messageFunctionCode: null,
-      transactionRef: null,
-      reportingParty: { id: null, name: 'ZZ APIS DESK', phone: null, fax: null, email: null },
-      legs: [
-        {
-          flight,
-          carrier: 'ZZ',
-          overflight: false,
-          modeCode: null,
-          vessel: null,
-          departurePort: 'JFK',
-          departureQualifier: '125',
-          departureAt: `${day}T20:40`,
-          arrivalPort: 'LHR',
-          arrivalQualifier: '87',
-          arrivalAt: `${addDays(day, 1)}T08:55`,
-        },
-      ],
-      persons,
-      totals: { passengers: persons.length, crew: null },
-    },
-    { una: true, lineBreaks: true },
-  );
+  return closeoutManifest({ flight, day, controlRef: `LC${flight}`, persons });
 }
 
 async function postManifest(edifact: string) {
@@ -307,7 +265,7 @@ describe('a self-reported departure, end to end', () => {
     expect(reported.evidence).toContain(report);
 
     // The carrier's close-out list of the flight the next day, the same passport, birth date and country.
-    await postManifest(closeoutManifest('ZZ7101', '2026-10-21', [lena]));
+    await postManifest(manifestOf('ZZ7101', '2026-10-21', [lena]));
     const manifest = await observationId(id, 'apis-lifecycle', /^PAXLST\/ZZ7101\//);
     const confirmed = await stayOf(id);
     expect(confirmed.departureEvidence).toEqual({

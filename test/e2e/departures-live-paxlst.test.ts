@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { writePaxlst, type ManifestDraft } from '../../src/core/paxlst/write-paxlst.js';
+import type { ManifestDraft } from '../../src/core/paxlst/write-paxlst.js';
+import { closeoutManifest } from '../support/closeout-manifest.js';
 import { apiToken, AS_OF, openPage, signIn, useBrowserPlatform } from '../support/browser-harness.js';
 
 const platform = useBrowserPlatform(600);
@@ -80,54 +81,14 @@ function passengerOf(who: Observation['person']): Passenger {
   };
 }
 
-/** A close-out (boarded) passenger list of one flight JFK -> LHR on `day`: departure evidence. */
-function closeoutManifest(day: string, passengers: readonly Passenger[]): string {
-  const flight = `ZZ${String(Date.now()).slice(-4)}`;
-  return writePaxlst(
-    {
-      interchange: {
-        sender: 'ZZAPIS',
-        senderQualifier: 'ZZ',
-        recipient: 'USCSAPIS',
-        recipientQualifier: 'ZZ',
-        preparedAt: `${day}T21:05`,
-        controlRef: `E2E${String(Date.now()).slice(-6)}`,
-        applicationRef: 'APIS',
-        test: false,
-        syntax: { identifier: 'UNOA', version: '4' },
-      },
-      group: null,
-      messageRef: 'M1',
-      commonAccessRef: `${flight}/${day.replace(/-/g, '').slice(2)}`,
-      part: { sequence: 1, final: true },
-      directory: 'D05B',
-      association: 'IATA',
-      documentCode: '266',
-      documentId: 'CLOB',
-      messageFunctionCode: null,
-      transactionRef: null,
-      reportingParty: { id: null, name: 'ZZ APIS DESK', phone: null, fax: null, email: null },
-      legs: [
-        {
-          flight,
-          carrier: 'ZZ',
-          overflight: false,
-          modeCode: null,
-          vessel: null,
-          departurePort: 'JFK',
-          departureQualifier: '125',
-          departureAt: `${day}T20:40`,
-          arrivalPort: 'LHR',
-          arrivalQualifier: '87',
-          arrivalAt: `${addDays(day, 1)}T08:55`,
-        },
-      ],
-      persons: passengers,
-      totals: { passengers: passengers.length, crew: null },
-    },
-    { una: true, lineBreaks: true },
-  );
-}
+/** A close-out list of a fresh flight JFK -> LHR on `day` carrying these passengers. */
+const manifestOf = (day: string, passengers: readonly Passenger[]): string =>
+  closeoutManifest({
+    flight: `ZZ${String(Date.now()).slice(-4)}`,
+    day,
+    controlRef: `E2E${String(Date.now()).slice(-6)}`,
+    persons: [...passengers],
+  });
 
 describe('live departures from a PAXLST manifest', () => {
   it('moves the dashboard without a reload when a close-out manifest of persons on record is imported', async () => {
@@ -170,7 +131,7 @@ describe('live departures from a PAXLST manifest', () => {
       2,
     );
     const departedOn = addDays(AS_OF, -1);
-    const manifest = closeoutManifest(
+    const manifest = manifestOf(
       departedOn,
       chosen.map((c) => passengerOf(c.who)),
     );
