@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import type { Database } from '../../src/store/database.js';
 import { openJetStream, type JetStreamBus } from '../../src/stream/jetstream.js';
 import { runObservationConsumer } from '../../src/stream/observation-consumer.js';
 import { freePort } from '../support/free-port.js';
+import { runImos } from '../support/run-imos.js';
 import { createScratchDatabase } from './scratch-database.js';
 
 /**
@@ -59,24 +59,8 @@ afterAll(async () => {
 /** `imos stream publish ...` in a process of its own, as an operator runs it. */
 const publish = (...args: string[]) => publishWith({}, ...args);
 
-function publishWith(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/imos.js', 'stream', 'publish', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NATS_URL, IMOS_STREAM_PREFIX: prefix, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const publishWith = (env: Record<string, string>, ...args: string[]) =>
+  runImos(['stream', 'publish', ...args], { NATS_URL, IMOS_STREAM_PREFIX: prefix, ...env });
 
 const count = async (sql: string, params: unknown[]) => {
   const [r] = await db.session((s) => s.query<{ n: number }>(sql, params));

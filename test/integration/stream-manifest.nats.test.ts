@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import type { Database } from '../../src/store/database.js';
 import { openJetStream, type JetStreamBus } from '../../src/stream/jetstream.js';
 import { runObservationConsumer } from '../../src/stream/observation-consumer.js';
 import { envelopesOfRecords, publishObservations } from '../../src/stream/publish-observations.js';
+import { runImos } from '../support/run-imos.js';
 import { createScratchDatabase } from './scratch-database.js';
 
 /**
@@ -24,7 +24,6 @@ import { createScratchDatabase } from './scratch-database.js';
  * the partner's columns (`entry_date`), as the import of the file does (src/app/import-feed.test.ts).
  */
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const scratch = createScratchDatabase('imos_stream_manifest');
 const prefix = `T${randomBytes(4).toString('hex').toUpperCase()}`;
 const work = mkdtempSync(join(tmpdir(), 'imos-stream-manifest-'));
@@ -85,21 +84,8 @@ const NAMESAKES = [
 ].join('\n');
 
 /** `imos stream publish ...` in a process of its own, as an operator runs it. */
-function publish(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/imos.js', 'stream', 'publish', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NATS_URL, IMOS_STREAM_PREFIX: prefix },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const publish = (...args: string[]) =>
+  runImos(['stream', 'publish', ...args], { NATS_URL, IMOS_STREAM_PREFIX: prefix });
 
 const count = async (sql: string, params: unknown[]) => {
   const [r] = await db.session((s) => s.query<{ n: number }>(sql, params));
