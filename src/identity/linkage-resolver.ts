@@ -6,6 +6,7 @@ import { documentRulesOut } from '../core/linkage/person-documents.js';
 import { decodePersonLink, linkRecordOf, type PersonLink } from '../core/linkage/person-link.js';
 import { placeRecord, type CandidateScore, type Placement } from '../core/linkage/place-record.js';
 import { hash53Position, inIndexOrder } from '../store/index-order.js';
+import { readByIndex } from '../store/keyed-lookups.js';
 import type { SqlSession } from '../store/sql-session.js';
 import { activeModel, type ActiveModel } from './active-model.js';
 import { groupByExactKeys, type KeyGroups } from './exact-components.js';
@@ -95,6 +96,7 @@ export function linkageResolver(options: LinkageResolverOptions = {}): IdentityR
   return {
     async resolve(session, inputs): Promise<ResolutionResult> {
       await lockIdentities(session);
+      await readByIndex(session);
       const model = (known = await activeModel(session, known));
       const links = inputs.map((i) => (i.personLink ? decodePersonLink(i.personLink) : null));
       const exact = await groupByExactKeys(session, inputs);

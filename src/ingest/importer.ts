@@ -3,6 +3,7 @@ import { allocateIds } from '../store/allocate-ids.js';
 import type { Database } from '../store/database.js';
 import { copyField } from '../store/copy-text.js';
 import { inIndexOrder, int64Position } from '../store/index-order.js';
+import { readByIndex } from '../store/keyed-lookups.js';
 import type { SqlSession } from '../store/sql-session.js';
 import type { PreparedBatch } from './prepare-record.js';
 
@@ -164,6 +165,7 @@ async function writeUnit(
   const source = options.source;
   // Imports of one source take turns, so "one current version per record" holds across processes.
   await s.query('select pg_advisory_xact_lock(hashtext($1))', [source]);
+  await readByIndex(s);
   // Known versions, and the tombstones of versions erased by retention (docs/retention.md), in one
   // round trip: an erased version is "known" too, so a re-delivery of it is counted as unchanged (in
   // rowsUnchanged, with the versions already stored) and is not stored again. A new version of an erased
