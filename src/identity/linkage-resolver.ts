@@ -6,7 +6,7 @@ import { documentRulesOut } from '../core/linkage/person-documents.js';
 import { decodePersonLink, linkRecordOf, type PersonLink } from '../core/linkage/person-link.js';
 import { placeRecord, type CandidateScore, type Placement } from '../core/linkage/place-record.js';
 import { hash53Position, inIndexOrder } from '../store/index-order.js';
-import { readByIndex } from '../store/keyed-lookups.js';
+import { readByIndex } from '../store/read-by-index.js';
 import type { SqlSession } from '../store/sql-session.js';
 import { activeModel, type ActiveModel } from './active-model.js';
 import { groupByExactKeys, type KeyGroups } from './exact-components.js';

@@ -3,7 +3,7 @@ import { allocateIds } from '../store/allocate-ids.js';
 import type { Database } from '../store/database.js';
 import { copyField } from '../store/copy-text.js';
 import { inIndexOrder, int64Position } from '../store/index-order.js';
-import { readByIndex } from '../store/keyed-lookups.js';
+import { readByIndex } from '../store/read-by-index.js';
 import type { SqlSession } from '../store/sql-session.js';
 import type { PreparedBatch } from './prepare-record.js';
 

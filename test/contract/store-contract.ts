@@ -15,6 +15,7 @@ import { loadRulePack } from '../../src/stays/load-rule-pack.js';
 import type { FlatRecord } from '../../src/core/observation/flat-columns.js';
 import type { Database } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
+import { readByIndex } from '../../src/store/read-by-index.js';
 
 /** A record as the API receives it: its JSON text is what is kept, and what it says is read from. */
 const submitted = (fields: FlatRecord) => ({ line: 1, content: JSON.stringify(fields), fields });
@@ -338,6 +339,19 @@ export function describeStoreContract(
       expect(after[0]).toBe(older);
       const merged = await getPerson(db, older);
       expect(merged!.stays).toHaveLength(2);
+    });
+
+    it('reads by index for the rest of a transaction only: the pooled connection keeps the defaults', async () => {
+      const setting = async (s: Parameters<Parameters<Database['session']>[0]>[0]) =>
+        (await s.query<{ on: string }>("select current_setting('enable_seqscan') as on"))[0]!.on;
+      const inside = await db.transaction(async (s) => {
+        await readByIndex(s);
+        return setting(s);
+      });
+      expect(inside).toBe('off');
+      // Every connection a pool could hand out next still plans as the server is configured.
+      const after = await Promise.all(Array.from({ length: 4 }, () => db.session(setting)));
+      expect(after).toEqual(['on', 'on', 'on', 'on']);
     });
   });
 }
