@@ -1,11 +1,12 @@
 import type { Explanation } from '../identity/linkage-resolver.js';
 import type { Database } from '../store/database.js';
 import type { AppContext } from './app-context.js';
+import { lockIdentities } from '../identity/write-persons.js';
 import {
   identityFail,
   livePerson,
-  mergeByDecision,
-  splitPerson,
+  mergeInTransaction,
+  splitInTransaction,
   type IdentityOutcome,
 } from './identity-work.js';
 import { recomputeStays } from '../stays/recompute-stays.js';
@@ -111,39 +112,53 @@ export async function decideReview(
   const b = review.candidate?.id;
   if (!a || !b) return identityFail('CONFLICT', `a person of identity review ${id} no longer exists`);
   const why = `identity review ${id}${note ? `: ${note}` : ''}`;
-  if (review.reason === 'uncertain' && decision === 'same' && a !== b) {
-    const merged = await mergeByDecision(ctx, a, b, by, why, id);
-    if (!merged.ok) return merged;
-  } else if (review.reason === 'uncertain' && decision === 'different') {
-    const [x, y] = BigInt(a) < BigInt(b) ? [a, b] : [b, a];
-    if (x !== y)
-      await ctx.db.session((s) =>
-        s.query(
+  // The decision and what it does are one transaction. Deciders take turns on the identity lock, then on
+  // the review's row: a second decision of the same review (another reviewer, a double click) finds it
+  // decided and changes nothing, and a decision is never recorded without what it did, or done twice.
+  const outcome = await ctx.db.transaction(async (s): Promise<IdentityOutcome<string[]>> => {
+    await lockIdentities(s);
+    const [row] = await s.query<{ status: string }>(
+      'select status from identity_review where id = $1 for update',
+      [id],
+    );
+    if (row?.status !== 'open')
+      return identityFail('CONFLICT', `identity review ${id} is already ${row?.status ?? 'gone'}`);
+    let changed: string[] = [];
+    if (review.reason === 'uncertain' && decision === 'same' && a !== b) {
+      const merged = await mergeInTransaction(s, a, b, by, why, id);
+      if (!merged.ok) return merged;
+      changed = [merged.value.survivor];
+    } else if (review.reason === 'uncertain' && decision === 'different') {
+      const [x, y] = BigInt(a) < BigInt(b) ? [a, b] : [b, a];
+      if (x !== y)
+        await s.query(
           `insert into linkage_constraint (person_a, person_b, reason, created_by) values ($1, $2, $3, $4)
            on conflict (person_a, person_b) do nothing`,
           [x, y, `different: ${why}`, by],
-        ),
-      );
-  } else if (review.reason === 'departure-identity' && decision === 'same') {
-    // A person confirmed the match: the departure now counts as evidence (docs/departures.md).
-    await ctx.db.session((s) =>
-      s.query("update observation set identity = 'exact' where id = any($1::bigint[])", [
+        );
+    } else if (review.reason === 'departure-identity' && decision === 'same') {
+      // A person confirmed the match: the departure now counts as evidence (docs/departures.md).
+      await s.query("update observation set identity = 'exact' where id = any($1::bigint[])", [
         review.observationIds,
-      ]),
-    );
-    await recomputeStays(ctx.db, [a], { pack: ctx.pack, asOf: ctx.asOf() });
-    ctx.changes?.staysChanged([a]);
-  } else if (review.reason !== 'uncertain' && decision === 'different') {
-    const moving = review.observationIds.filter((o) => review.record!.observations.some((x) => x.id === o));
-    const split = await splitPerson(ctx, a, moving, by, `the model's link was wrong (${why})`);
-    if (!split.ok) return split;
-  }
-  await ctx.db.session((s) =>
-    s.query(
-      `update identity_review set status = $2, decided_by = $3, decided_at = now(), note = $4 where id = $1 and status = 'open'`,
+      ]);
+      changed = [a];
+    } else if (review.reason !== 'uncertain' && decision === 'different') {
+      const moving = review.observationIds.filter((o) => review.record!.observations.some((x) => x.id === o));
+      const split = await splitInTransaction(s, a, moving, by, `the model's link was wrong (${why})`);
+      if (!split.ok) return split;
+      changed = [split.value.personId, split.value.newPersonId];
+    }
+    await s.query(
+      'update identity_review set status = $2, decided_by = $3, decided_at = now(), note = $4 where id = $1',
       [id, decision, by, note || null],
-    ),
-  );
+    );
+    return { ok: true, value: changed };
+  });
+  if (!outcome.ok) return outcome;
+  if (outcome.value.length > 0) {
+    await recomputeStays(ctx.db, outcome.value, { pack: ctx.pack, asOf: ctx.asOf() });
+    ctx.changes?.staysChanged(outcome.value);
+  }
   return { ok: true, value: (await getReview(ctx.db, id))! };
 }
 

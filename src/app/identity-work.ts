@@ -57,39 +57,50 @@ export async function mergeByDecision(
   b: string,
   by: string,
   reason: string,
-  /** The review that decided the merge: it is closed by its decision, not withdrawn. */
-  decidingReview: string | null = null,
 ): Promise<IdentityOutcome<{ survivor: string; merged: string }>> {
   const outcome = await ctx.db.transaction(async (s) => {
     await lockIdentities(s);
-    const pa = await livePerson(s, a);
-    const pb = await livePerson(s, b);
-    if (pa === null) return identityFail<{ survivor: string; merged: string }>('NOT_FOUND', `no person ${a}`);
-    if (pb === null) return identityFail<{ survivor: string; merged: string }>('NOT_FOUND', `no person ${b}`);
-    if (pa === pb)
-      return identityFail<{ survivor: string; merged: string }>(
-        'CONFLICT',
-        `persons ${a} and ${b} are one person already (${pa})`,
-      );
-    const apart = await keptApart(s, pa, pb);
-    if (apart)
-      return identityFail<{ survivor: string; merged: string }>(
-        'CONFLICT',
-        `persons ${pa} and ${pb} were decided to be different (${apart}); that decision stands`,
-      );
-    const [survivor, merged] = pair(pa, pb);
-    await mergePersons(s, [{ from: merged, into: survivor }]);
-    await s.query(
-      `update identity_review set status = 'withdrawn', decided_by = $3, decided_at = now(), note = $4
-        where status = 'open' and id is distinct from $5::bigint
-          and ((record_person_id = $1 and candidate_person_id = $2) or (record_person_id = $2 and candidate_person_id = $1))`,
-      [merged, survivor, by, `merged: ${reason}`, decidingReview],
-    );
-    return { ok: true as const, value: { survivor, merged } };
+    return mergeInTransaction(s, a, b, by, reason, null);
   });
   if (outcome.ok)
     await recomputeStays(ctx.db, [outcome.value.survivor], { pack: ctx.pack, asOf: ctx.asOf() });
   return outcome;
+}
+
+/** The merge itself, in the caller's transaction, which holds the identity lock; stays are the caller's. */
+export async function mergeInTransaction(
+  s: SqlSession,
+  a: string,
+  b: string,
+  by: string,
+  reason: string,
+  /** The review that decided the merge: it is closed by its decision, not withdrawn. */
+  decidingReview: string | null,
+): Promise<IdentityOutcome<{ survivor: string; merged: string }>> {
+  const pa = await livePerson(s, a);
+  const pb = await livePerson(s, b);
+  if (pa === null) return identityFail<{ survivor: string; merged: string }>('NOT_FOUND', `no person ${a}`);
+  if (pb === null) return identityFail<{ survivor: string; merged: string }>('NOT_FOUND', `no person ${b}`);
+  if (pa === pb)
+    return identityFail<{ survivor: string; merged: string }>(
+      'CONFLICT',
+      `persons ${a} and ${b} are one person already (${pa})`,
+    );
+  const apart = await keptApart(s, pa, pb);
+  if (apart)
+    return identityFail<{ survivor: string; merged: string }>(
+      'CONFLICT',
+      `persons ${pa} and ${pb} were decided to be different (${apart}); that decision stands`,
+    );
+  const [survivor, merged] = pair(pa, pb);
+  await mergePersons(s, [{ from: merged, into: survivor }]);
+  await s.query(
+    `update identity_review set status = 'withdrawn', decided_by = $3, decided_at = now(), note = $4
+      where status = 'open' and id is distinct from $5::bigint
+        and ((record_person_id = $1 and candidate_person_id = $2) or (record_person_id = $2 and candidate_person_id = $1))`,
+    [merged, survivor, by, `merged: ${reason}`, decidingReview],
+  );
+  return { ok: true as const, value: { survivor, merged } };
 }
 
 /**
@@ -104,72 +115,9 @@ export async function splitPerson(
   by: string,
   reason: string,
 ): Promise<IdentityOutcome<{ personId: string; newPersonId: string }>> {
-  type Split = { personId: string; newPersonId: string };
-  if (observationIds.length === 0 || observationIds.some((id) => !/^\d{1,18}$/.test(id)))
-    return identityFail<Split>('VALIDATION_FAILED', 'name the observations to move (ids)');
   const outcome = await ctx.db.transaction(async (s) => {
     await lockIdentities(s);
-    const [person] = await s.query<{ merged_into: string | null }>(
-      'select merged_into::text as merged_into from person where id = $1',
-      [personId],
-    );
-    if (!person) return identityFail<Split>('NOT_FOUND', `no person ${personId}`);
-    if (person.merged_into)
-      return identityFail<Split>(
-        'CONFLICT',
-        `person ${personId} was merged into ${person.merged_into}: split that one`,
-      );
-    const rows = await s.query<RawObservationRow & { superseded: boolean }>(
-      `select ${RAW_COLUMNS}, o.superseded from observation o ${RAW_OF_OBSERVATION} where o.person_id = $1`,
-      [personId],
-    );
-    const moving = new Set(observationIds);
-    const foreign = observationIds.filter((id) => !rows.some((r) => r.id === id));
-    if (foreign.length > 0)
-      return identityFail<Split>(
-        'VALIDATION_FAILED',
-        `observations ${foreign.join(', ')} are not person ${personId}'s`,
-      );
-    if (rows.filter((r) => !r.superseded).every((r) => moving.has(r.id)))
-      return identityFail<Split>(
-        'VALIDATION_FAILED',
-        'a split keeps at least one current observation on the person',
-      );
-    const [newPersonId] = await allocateIds(s, 'person_id_seq', 1);
-    await s.query('insert into person (id) values ($1)', [newPersonId]);
-    await s.query('update observation set person_id = $2 where id = any($1::bigint[])', [
-      [...moving],
-      newPersonId,
-    ]);
-    const factsOf = (keep: (id: string) => boolean) =>
-      rows
-        .filter((r) => !r.superseded && keep(r.id))
-        .flatMap((r) => {
-          const o = observationFromRaw(r);
-          return o ? [{ person: o.person, admissionNumber: o.admissionNumber }] : [];
-        });
-    await rebuildPersonIndex(
-      s,
-      personId,
-      factsOf((id) => !moving.has(id)),
-    );
-    await rebuildPersonIndex(
-      s,
-      newPersonId!,
-      factsOf((id) => moving.has(id)),
-    );
-    const [x, y] = pair(personId, newPersonId!);
-    await s.query(
-      `insert into linkage_constraint (person_a, person_b, reason, created_by) values ($1, $2, $3, $4)
-       on conflict (person_a, person_b) do nothing`,
-      [x, y, `split: ${reason}`, by],
-    );
-    await s.query(
-      `update person set identity_verified_at = null, identity_verified_by = null, identity_verified_how = null where id = $1`,
-      [personId],
-    );
-    await s.query('delete from unmatched_departure where person_id = $1', [personId]);
-    return { ok: true as const, value: { personId, newPersonId: newPersonId! } };
+    return splitInTransaction(s, personId, observationIds, by, reason);
   });
   if (outcome.ok) {
     const both = [outcome.value.personId, outcome.value.newPersonId];
@@ -177,6 +125,80 @@ export async function splitPerson(
     ctx.changes?.staysChanged(both);
   }
   return outcome;
+}
+
+/** The split itself, in the caller's transaction, which holds the identity lock; stays are the caller's. */
+export async function splitInTransaction(
+  s: SqlSession,
+  personId: string,
+  observationIds: readonly string[],
+  by: string,
+  reason: string,
+): Promise<IdentityOutcome<{ personId: string; newPersonId: string }>> {
+  type Split = { personId: string; newPersonId: string };
+  if (observationIds.length === 0 || observationIds.some((id) => !/^\d{1,18}$/.test(id)))
+    return identityFail<Split>('VALIDATION_FAILED', 'name the observations to move (ids)');
+  const [person] = await s.query<{ merged_into: string | null }>(
+    'select merged_into::text as merged_into from person where id = $1',
+    [personId],
+  );
+  if (!person) return identityFail<Split>('NOT_FOUND', `no person ${personId}`);
+  if (person.merged_into)
+    return identityFail<Split>(
+      'CONFLICT',
+      `person ${personId} was merged into ${person.merged_into}: split that one`,
+    );
+  const rows = await s.query<RawObservationRow & { superseded: boolean }>(
+    `select ${RAW_COLUMNS}, o.superseded from observation o ${RAW_OF_OBSERVATION} where o.person_id = $1`,
+    [personId],
+  );
+  const moving = new Set(observationIds);
+  const foreign = observationIds.filter((id) => !rows.some((r) => r.id === id));
+  if (foreign.length > 0)
+    return identityFail<Split>(
+      'VALIDATION_FAILED',
+      `observations ${foreign.join(', ')} are not person ${personId}'s`,
+    );
+  if (rows.filter((r) => !r.superseded).every((r) => moving.has(r.id)))
+    return identityFail<Split>(
+      'VALIDATION_FAILED',
+      'a split keeps at least one current observation on the person',
+    );
+  const [newPersonId] = await allocateIds(s, 'person_id_seq', 1);
+  await s.query('insert into person (id) values ($1)', [newPersonId]);
+  await s.query('update observation set person_id = $2 where id = any($1::bigint[])', [
+    [...moving],
+    newPersonId,
+  ]);
+  const factsOf = (keep: (id: string) => boolean) =>
+    rows
+      .filter((r) => !r.superseded && keep(r.id))
+      .flatMap((r) => {
+        const o = observationFromRaw(r);
+        return o ? [{ person: o.person, admissionNumber: o.admissionNumber }] : [];
+      });
+  await rebuildPersonIndex(
+    s,
+    personId,
+    factsOf((id) => !moving.has(id)),
+  );
+  await rebuildPersonIndex(
+    s,
+    newPersonId!,
+    factsOf((id) => moving.has(id)),
+  );
+  const [x, y] = pair(personId, newPersonId!);
+  await s.query(
+    `insert into linkage_constraint (person_a, person_b, reason, created_by) values ($1, $2, $3, $4)
+     on conflict (person_a, person_b) do nothing`,
+    [x, y, `split: ${reason}`, by],
+  );
+  await s.query(
+    `update person set identity_verified_at = null, identity_verified_by = null, identity_verified_how = null where id = $1`,
+    [personId],
+  );
+  await s.query('delete from unmatched_departure where person_id = $1', [personId]);
+  return { ok: true as const, value: { personId, newPersonId: newPersonId! } };
 }
 
 /** Records who verified a person's identity, how and when; a later merge or split clears it. */

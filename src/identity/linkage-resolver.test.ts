@@ -108,6 +108,35 @@ describe('the linkage resolver', () => {
     expect(stay).toEqual({ outcome: 'departed-on-time', status: 'confirmed' });
   });
 
+  it('decides a review once: a second, conflicting decision sent at the same time changes nothing', async () => {
+    const ctx = await context();
+    await submit(ctx, [admission('A1')]);
+    await submit(ctx, [departure('D1', { doc_number: 'F81234567' })]);
+    const [review] = await db!.session((s) =>
+      s.query<{ id: string }>(
+        "select id::text as id from identity_review where reason = 'departure-identity'",
+      ),
+    );
+    // Two reviewers at once: one confirms the match, the other undoes it (a split).
+    const [same, different] = await Promise.all([
+      decideReview(ctx, review!.id, 'same', 'reviewer.one', ''),
+      decideReview(ctx, review!.id, 'different', 'reviewer.two', ''),
+    ]);
+    expect([same.ok, different.ok]).toEqual([true, false]);
+    expect(different).toMatchObject({ ok: false, code: 'CONFLICT' });
+    // What the recorded decision says is what happened, and only that: the departure stays on the person.
+    expect(await personOf('D1')).toBe(await personOf('A1'));
+    const persons = await db!.session((s) => s.query('select id from person'));
+    expect(persons).toHaveLength(1);
+    const [decided] = await db!.session((s) =>
+      s.query<{ status: string; decided_by: string }>(
+        'select status, decided_by from identity_review where id = $1',
+        [review!.id],
+      ),
+    );
+    expect(decided).toEqual({ status: 'same', decided_by: 'reviewer.one' });
+  });
+
   it('links records of one batch to each other, the same as across batches', async () => {
     const ctx = await context();
     await submit(ctx, [
