@@ -90,6 +90,20 @@ export async function getReview(db: Database, id: string): Promise<ReviewDetail 
   };
 }
 
+/** The persons a review pairs, as they are now (merged ones by their survivor; erased ones left out), or null: no such review. */
+export async function reviewPersons(db: Database, id: string): Promise<string[] | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  return db.session(async (s) => {
+    const [row] = await s.query<{ record: string; candidate: string }>(
+      'select record_person_id::text as record, candidate_person_id::text as candidate from identity_review where id = $1',
+      [id],
+    );
+    if (!row) return null;
+    const live = [await livePerson(s, row.record), await livePerson(s, row.candidate)];
+    return [...new Set(live.filter((p): p is string => p !== null))];
+  });
+}
+
 /**
  * A reviewer's decision. On an uncertain pair, "same" merges the two persons and "different" keeps them
  * apart for good (a constraint the model and every merge honour). On a quality sample of an automatic

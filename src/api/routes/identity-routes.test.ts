@@ -191,3 +191,58 @@ describe('search by particulars through the API', () => {
     expect(both.statusCode).toBe(400);
   });
 });
+
+describe('identity reviews and office scope', () => {
+  it("an officer opens and decides the reviews of their office's persons; another office's only with a written reason", async () => {
+    // Ana Exampleton of the fixture feed (admitted at JFK: the NYC office) back on a renewed passport.
+    const ana = {
+      ...renewed,
+      record_id: 'A1-RENEWED',
+      given_names: 'Ana',
+      family_names: 'Exampleton',
+      birth_date: '1990-04-01',
+      sex: 'F',
+      nationality: 'MEX',
+      doc_number: 'X87654321',
+      doc_country: 'MEX',
+      admission_number: '90000000888',
+      port: 'JFK',
+    };
+    const imported = await api.inject({
+      method: 'POST',
+      url: '/api/imports?source=i94-renewal-nyc',
+      role: 'supervisor',
+      payload: JSON.stringify(ana) + '\n',
+      headers: { 'content-type': 'application/x-ndjson', 'x-purpose': 'ingestion' },
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    const recordPerson = await personOfRecord('A1-RENEWED');
+    const [review] = await api.db.session((s) =>
+      s.query<{ id: string }>(
+        `select id::text as id from identity_review where status = 'open' and record_person_id = $1`,
+        [recordPerson],
+      ),
+    );
+    const url = `/api/identity/reviews/${review!.id}`;
+
+    const refused = await api.get(url, 'officer', REVIEW);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'OUTSIDE_OFFICE' } });
+    expect(refused.body).not.toMatch(/Exampleton/);
+    const notDecided = await post(`${url}/decision`, 'officer', { decision: 'different' });
+    expect(notDecided.statusCode).toBe(403);
+    expect((await api.get(url, 'supervisor', REVIEW)).json<{ status: string }>().status).toBe('open');
+
+    const reason = 'traveller at the MIA counter holds an NYC case';
+    const opened = await api.get(url, 'officer', { ...REVIEW, 'x-break-glass': reason });
+    expect(opened.statusCode, opened.body).toBe(200);
+    const [entry] = await api.db.session((s) =>
+      s.query<{ break_glass_reason: string; outcome: string }>(
+        'select break_glass_reason, outcome from audit_entry order by seq desc limit 1',
+      ),
+    );
+    expect(entry).toEqual({ break_glass_reason: reason, outcome: 'allowed' });
+    // Supervisors work across offices.
+    expect((await api.get(url, 'supervisor', REVIEW)).statusCode).toBe(200);
+  });
+});

@@ -5,6 +5,7 @@ import {
   getReview,
   listReviews,
   qualityReport,
+  reviewPersons,
   REVIEW_REASONS,
   REVIEW_STATUSES,
   type ReviewReason,
@@ -17,6 +18,7 @@ import {
   type IdentityOutcome,
 } from '../../app/identity-work.js';
 import { ApiError } from '../api-error.js';
+import { checkOfficeScope } from '../office-scope-check.js';
 import { ID, idParams } from '../schemas.js';
 
 const text = (max: number, min = 3) => ({ type: 'string', minLength: min, maxLength: max }) as const;
@@ -35,6 +37,13 @@ const touches = (req: FastifyRequest, ...ids: (string | null | undefined)[]) => 
  * quality of the model's automatic links, and merge, split and "identity verified" on persons.
  */
 export function identityRoutes(app: FastifyInstance, ctx: AppContext): void {
+  /** A review shows both persons in full: an officer opens it as they would open the persons (office scope). */
+  const inOfficeScope = async (req: FastifyRequest<{ Params: { id: string } }>) => {
+    const persons = await reviewPersons(ctx.db, req.params.id);
+    if (persons === null) throw new ApiError('NOT_FOUND', `no identity review ${req.params.id}`);
+    touches(req, ...persons);
+    await checkOfficeScope(app, ctx, req, persons);
+  };
   app.get<{ Querystring: { status?: ReviewStatus; reason?: ReviewReason; limit?: number } }>(
     '/api/identity/reviews',
     {
@@ -73,8 +82,9 @@ export function identityRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const review = await getReview(ctx.db, req.params.id);
       req.access!.recordRefs.push(`identity-review:${req.params.id}`);
+      await inOfficeScope(req);
+      const review = await getReview(ctx.db, req.params.id);
       if (!review) throw new ApiError('NOT_FOUND', `no identity review ${req.params.id}`);
       touches(req, review.recordPersonId, review.candidatePersonId, review.record?.id, review.candidate?.id);
       return review;
@@ -100,6 +110,7 @@ export function identityRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (req) => {
       req.access!.recordRefs.push(`identity-review:${req.params.id}`);
+      await inOfficeScope(req);
       const r = unwrap(
         await decideReview(ctx, req.params.id, req.body.decision, req.user!.username, req.body.note ?? ''),
       );

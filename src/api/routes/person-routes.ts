@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { decideScope, MAX_BREAK_GLASS_REASON } from '../../access/office-scope.js';
 import type { AppContext } from '../../app/app-context.js';
-import { officeOfPerson, officeOfUser, personExists } from '../../app/person-office.js';
+import { personExists } from '../../app/person-office.js';
 import { getPerson, searchPersons, type PersonHit } from '../../app/person-query.js';
 import { searchByParticulars, SearchInputError, type PersonParticulars } from '../../app/person-search.js';
 import { ApiError } from '../api-error.js';
+import { checkOfficeScope } from '../office-scope-check.js';
 import { idParams } from '../schemas.js';
-import { BREAK_GLASS_HEADER } from '../authorize.js';
 
 export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: PersonParticulars & { q?: string; limit?: number } }>(
@@ -70,28 +69,8 @@ export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       const id = req.params.id;
       req.access!.personIds.push(id);
-      const user = req.user!;
       if (!(await personExists(ctx.db, id))) throw new ApiError('NOT_FOUND', `no person ${id}`);
-      if (user.role === 'officer') {
-        const [userOffice, personOffice] = await Promise.all([
-          officeOfUser(ctx.db, user.id),
-          officeOfPerson(ctx.db, id, app.accessSettings.offices),
-        ]);
-        const header = req.headers[BREAK_GLASS_HEADER];
-        if (typeof header === 'string' && header.length > MAX_BREAK_GLASS_REASON)
-          throw new ApiError(
-            'VALIDATION_FAILED',
-            `a break-glass reason has at most ${MAX_BREAK_GLASS_REASON} characters`,
-          );
-        const decision = decideScope(
-          user.role,
-          userOffice,
-          personOffice,
-          typeof header === 'string' ? header : null,
-        );
-        if (decision.kind === 'outside') throw new ApiError('OUTSIDE_OFFICE', decision.reason);
-        if (decision.kind === 'break-glass') req.access!.breakGlassReason = decision.reason;
-      }
+      await checkOfficeScope(app, ctx, req, [id]);
       const person = await getPerson(ctx.db, id);
       if (!person) throw new ApiError('NOT_FOUND', `no person ${id}`);
       return person;
