@@ -34,6 +34,16 @@ const renewed = {
   admit_until: '2026-05-01',
 };
 
+/** One record imported through the API by a supervisor, as a feed of one NDJSON line. */
+const importRecord = (source: string, record: Record<string, string>) =>
+  api.inject({
+    method: 'POST',
+    url: `/api/imports?source=${source}`,
+    role: 'supervisor',
+    payload: JSON.stringify(record) + '\n',
+    headers: { 'content-type': 'application/x-ndjson', 'x-purpose': 'ingestion' },
+  });
+
 const personOfRecord = async (id: string) => {
   const [r] = await api.db.session((s) =>
     s.query<{ p: string }>(
@@ -48,13 +58,7 @@ describe('identity review through the API', () => {
   let reviewId = '';
 
   it('an import of a renewed passport puts the pair in the queue instead of linking it', async () => {
-    const res = await api.inject({
-      method: 'POST',
-      url: '/api/imports?source=i94-renewal',
-      role: 'supervisor',
-      payload: JSON.stringify(renewed) + '\n',
-      headers: { 'content-type': 'application/x-ndjson', 'x-purpose': 'ingestion' },
-    });
+    const res = await importRecord('i94-renewal', renewed);
     expect(res.statusCode, res.body).toBe(200);
     expect(await personOfRecord('A3-RENEWED')).not.toBe(await personOfRecord('A3'));
     const list = await api.get('/api/identity/reviews', 'officer', REVIEW);
@@ -208,13 +212,7 @@ describe('identity reviews and office scope', () => {
       admission_number: '90000000888',
       port: 'JFK',
     };
-    const imported = await api.inject({
-      method: 'POST',
-      url: '/api/imports?source=i94-renewal-nyc',
-      role: 'supervisor',
-      payload: JSON.stringify(ana) + '\n',
-      headers: { 'content-type': 'application/x-ndjson', 'x-purpose': 'ingestion' },
-    });
+    const imported = await importRecord('i94-renewal-nyc', ana);
     expect(imported.statusCode, imported.body).toBe(200);
     const recordPerson = await personOfRecord('A1-RENEWED');
     const [review] = await api.db.session((s) =>
