@@ -15,10 +15,10 @@ import type { Database } from '../../src/store/database.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { countDeadLetters } from '../../src/stream/dead-letters.js';
 import { openJetStream, type JetStreamBus } from '../../src/stream/jetstream.js';
-import { runObservationConsumer } from '../../src/stream/observation-consumer.js';
 import { envelopeOf } from '../../src/stream/observation-envelope.js';
 import { publishObservations } from '../../src/stream/publish-observations.js';
 import { AS_OF, openPage, signIn, useBrowserPlatform } from '../support/browser-harness.js';
+import { consumeUntil as consumeUntilShared } from '../support/consume-until.js';
 
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
@@ -89,22 +89,7 @@ describe('the dead-letters page on a server with NATS JetStream', () => {
     }),
   });
 
-  /** Runs the stream's consumer in this process until `until` holds. */
-  async function consumeUntil(on: AppContext, until: () => Promise<boolean>, timeoutMs = 60_000) {
-    const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(), timeoutMs);
-    const running = runObservationConsumer(on, bus, { signal: stop.signal, maxWaitMs: 100 });
-    try {
-      while (!(await until())) {
-        if (stop.signal.aborted) throw new Error('the consumer did not get there in time');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    } finally {
-      stop.abort();
-      clearTimeout(timer);
-      await running;
-    }
-  }
+  const consumeUntil = (on: AppContext, until: () => Promise<boolean>) => consumeUntilShared(on, bus, until);
 
   const stored = async () => {
     const [r] = await db.session((s) =>

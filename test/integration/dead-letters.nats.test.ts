@@ -7,10 +7,10 @@ import { linkageResolver } from '../../src/identity/linkage-resolver.js';
 import { loadRulePack } from '../../src/stays/load-rule-pack.js';
 import type { Database } from '../../src/store/database.js';
 import { openJetStream, type JetStreamBus } from '../../src/stream/jetstream.js';
-import { runObservationConsumer } from '../../src/stream/observation-consumer.js';
 import { envelopeOf } from '../../src/stream/observation-envelope.js';
 import { publishObservations } from '../../src/stream/publish-observations.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { consumeUntil as consumeUntilShared } from '../support/consume-until.js';
 
 /**
  * Dead letters seen and retried through the API, against the machine's NATS JetStream (streams named
@@ -50,22 +50,7 @@ const storeDown = (db: Database): Database =>
         : (Reflect.get(target, key) as unknown),
   });
 
-/** Runs the consumer in this process until `until` holds. */
-async function consumeUntil(on: AppContext, until: () => Promise<boolean>, timeoutMs = 60_000) {
-  const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(), timeoutMs);
-  const running = runObservationConsumer(on, bus, { signal: stop.signal, maxWaitMs: 100 });
-  try {
-    while (!(await until())) {
-      if (stop.signal.aborted) throw new Error('the consumer did not get there in time');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    stop.abort();
-    clearTimeout(timer);
-    await running;
-  }
-}
+const consumeUntil = (on: AppContext, until: () => Promise<boolean>) => consumeUntilShared(on, bus, until);
 
 const list = async (role: 'supervisor' | 'admin' = 'supervisor') => {
   const res = await api.get('/api/stream/dead-letters', role, INGESTION);

@@ -11,10 +11,10 @@ import { linkageResolver } from '../../src/identity/linkage-resolver.js';
 import { loadRulePack } from '../../src/stays/load-rule-pack.js';
 import type { Database } from '../../src/store/database.js';
 import { openJetStream, type JetStreamBus } from '../../src/stream/jetstream.js';
-import { runObservationConsumer } from '../../src/stream/observation-consumer.js';
 import { envelopesOfRecords, publishObservations } from '../../src/stream/publish-observations.js';
 import { runImos } from '../support/run-imos.js';
 import { createScratchDatabase } from './scratch-database.js';
+import { consumeUntil as consumeUntilShared } from '../support/consume-until.js';
 
 /**
  * What an import of a file passes on beside a record's fields, carried through NATS JetStream and
@@ -92,24 +92,8 @@ const count = async (sql: string, params: unknown[]) => {
   return r!.n;
 };
 
-/** Runs the consumer in this process until `until` holds, and until nothing waits on the stream. */
-async function consumeUntil(until: () => Promise<boolean>, timeoutMs = 60_000) {
-  const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(), timeoutMs);
-  const running = runObservationConsumer(ctx, bus, { signal: stop.signal, maxWaitMs: 200 });
-  try {
-    for (;;) {
-      const info = await bus.jsm.consumers.info(bus.names.observations, bus.names.consumer);
-      if (info.num_pending + info.num_ack_pending === 0 && (await until())) break;
-      if (stop.signal.aborted) throw new Error('the consumer did not get there in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } finally {
-    stop.abort();
-    clearTimeout(timer);
-    await running;
-  }
-}
+const consumeUntil = (until: () => Promise<boolean>) =>
+  consumeUntilShared(ctx, bus, until, { drained: true });
 
 describe('the stream carries what an import passes on beside the fields (NATS JetStream)', () => {
   it('keeps two look-alike passengers of one manifest apart, and queues their pair for review', async () => {

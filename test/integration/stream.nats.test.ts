@@ -9,10 +9,10 @@ import { loadRulePack } from '../../src/stays/load-rule-pack.js';
 import type { Database } from '../../src/store/database.js';
 import { listDeadLetters, retryDeadLetter } from '../../src/stream/dead-letters.js';
 import { openJetStream, type JetStreamBus } from '../../src/stream/jetstream.js';
-import { runObservationConsumer } from '../../src/stream/observation-consumer.js';
 import { envelopeOf } from '../../src/stream/observation-envelope.js';
 import { publishObservations } from '../../src/stream/publish-observations.js';
 import { createScratchDatabase } from './scratch-database.js';
+import { consumeUntil as consumeUntilShared } from '../support/consume-until.js';
 
 /**
  * The observation stream against the machine's NATS JetStream and PostgreSQL: applied once, duplicates
@@ -44,22 +44,8 @@ const count = async (sql: string) => {
   return r!.n;
 };
 
-/** Runs the consumer in this process until `until` holds (checked after each applied batch). */
-async function consumeUntil(until: () => Promise<boolean>, timeoutMs = 30_000) {
-  const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(), timeoutMs);
-  const running = runObservationConsumer(ctx, bus, { signal: stop.signal, maxWaitMs: 200 });
-  try {
-    while (!(await until())) {
-      if (stop.signal.aborted) throw new Error('the consumer did not get there in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } finally {
-    stop.abort();
-    clearTimeout(timer);
-    await running;
-  }
-}
+const consumeUntil = (until: () => Promise<boolean>) =>
+  consumeUntilShared(ctx, bus, until, { timeoutMs: 30_000 });
 
 const departure = (id: string): FlatRecord => ({
   record_id: id,
