@@ -144,7 +144,8 @@ describe('overstay report against ground truth', () => {
     // (an identity review) before it ends the stay: an explained difference too.
     const pending = await db.session((s) =>
       s.query<{ person_id: string }>(
-        "select distinct person_id::text as person_id from stay where departure_evidence->>'status' = 'pending-identity-review'",
+        `select distinct person_id::text as person_id from observation
+          where kind = 'Departure' and identity = 'fuzzy' and not superseded and person_id is not null`,
       ),
     );
     for (const { person_id } of pending) for (const t of truthOf.get(person_id) ?? []) missed.add(t);

@@ -1,3 +1,4 @@
+import type { RulePack } from '../core/stays/rule-pack.js';
 import type { Explanation } from '../identity/linkage-resolver.js';
 import type { Database } from '../store/database.js';
 import type { AppContext } from './app-context.js';
@@ -67,7 +68,7 @@ export async function listReviews(
   });
 }
 
-export async function getReview(db: Database, id: string): Promise<ReviewDetail | null> {
+export async function getReview(db: Database, pack: RulePack, id: string): Promise<ReviewDetail | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const [row] = await db.session((s) =>
     s.query<ReviewSummary & { explanation: Explanation | string }>(
@@ -85,8 +86,8 @@ export async function getReview(db: Database, id: string): Promise<ReviewDetail 
   return {
     ...row,
     explanation,
-    record: recordId === null ? null : await getPerson(db, recordId),
-    candidate: candidateId === null ? null : await getPerson(db, candidateId),
+    record: recordId === null ? null : await getPerson(db, pack, recordId),
+    candidate: candidateId === null ? null : await getPerson(db, pack, candidateId),
   };
 }
 
@@ -118,7 +119,7 @@ export async function decideReview(
   by: string,
   note: string,
 ): Promise<IdentityOutcome<ReviewDetail>> {
-  const review = await getReview(ctx.db, id);
+  const review = await getReview(ctx.db, ctx.pack, id);
   if (!review) return identityFail('NOT_FOUND', `no identity review ${id}`);
   if (review.status !== 'open')
     return identityFail('CONFLICT', `identity review ${id} is already ${review.status}`);
@@ -173,7 +174,7 @@ export async function decideReview(
     await recomputeStays(ctx.db, outcome.value, { pack: ctx.pack, asOf: ctx.asOf() });
     ctx.changes?.staysChanged(outcome.value);
   }
-  return { ok: true, value: (await getReview(ctx.db, id))! };
+  return { ok: true, value: (await getReview(ctx.db, ctx.pack, id))! };
 }
 
 /** The measured error rate of the model's automatic links, from the decided quality samples. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { departureOfAdmission, stayOfAdmission } from '../../test/support/stay-of-admission.js';
 import { linkageResolver } from '../identity/linkage-resolver.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
 import type { Database } from '../store/database.js';
@@ -33,18 +34,7 @@ interface StayRow {
 }
 
 /** The stay that the admission with this record id opened. */
-async function stayOf(admission: string): Promise<StayRow> {
-  const [stay] = await db.session((s) =>
-    s.query<StayRow>(
-      `select st.outcome, to_char(st.departed_on, 'YYYY-MM-DD') as departed_on, st.departure_channel as channel,
-              st.departure_evidence->>'status' as status
-         from stay st join raw_record r on r.id = st.admission_id
-        where r.source_record_id = $1`,
-      [admission],
-    ),
-  );
-  return stay!;
-}
+const stayOf = (admission: string): Promise<StayRow> => departureOfAdmission(db, ctx.pack, admission);
 
 async function storedObservation(source: string, recordId: string) {
   const [row] = await db.session((s) =>
@@ -155,14 +145,9 @@ describe('importing a document scan feed', () => {
     // Her entry scan on the day of her admission is an Arrival that corroborates it.
     const arrival = await storedObservation('exit-scans', 'mrz:JFK:2025-05-10T14:02:11.000Z:EK1234567');
     expect(arrival).toMatchObject({ kind: 'Arrival', date: '2025-05-10', port: 'JFK', channel: 'air' });
-    const [corroborated] = await db.session((s) =>
-      s.query<{ evidence: string[]; explanation: string }>(
-        `select st.evidence::text[] as evidence, st.explanation
-           from stay st join raw_record r on r.id = st.admission_id where r.source_record_id = 'MA1'`,
-      ),
-    );
-    expect(corroborated!.evidence).toContain(arrival!.id);
-    expect(corroborated!.explanation).toContain(
+    const corroborated = await stayOfAdmission(db, ctx.pack, 'MA1');
+    expect(corroborated.evidence).toContain(arrival!.id);
+    expect(corroborated.explanation).toContain(
       `the admission is corroborated by the arrival record ${arrival!.id} (air at JFK on 2025-05-10)`,
     );
 

@@ -1,7 +1,9 @@
 import type { StoredObservation } from '../core/observation/observation.js';
+import type { RulePack } from '../core/stays/rule-pack.js';
 import type { DepartureEvidence } from '../core/stays/stay.js';
 import type { Database } from '../store/database.js';
 import type { SqlSession } from '../store/sql-session.js';
+import { explainStoredStays } from './stay-explanations.js';
 import {
   observationFromRaw,
   RAW_COLUMNS,
@@ -24,8 +26,11 @@ export interface PersonStay {
   readonly outcome: string;
   readonly daysOverstay: number | null;
   readonly rule: string;
+  /** Why this outcome, derived again on read from the facts as of `judgedOn` (ADR 16). */
   readonly explanation: string;
   readonly evidence: readonly string[];
+  /** The day the stay was judged on (its outcome and an overstay's days so far are as of this day). */
+  readonly judgedOn: string;
   /** How strong the departure evidence is: confirmed, pending identity review, reported, … (docs/departures.md). */
   readonly departureEvidence: DepartureEvidence | null;
 }
@@ -52,7 +57,8 @@ export interface PersonView {
 
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
 
-export async function getPerson(db: Database, id: string): Promise<PersonView | null> {
+/** One person with their timeline and stays; the rule pack explains the stays (see stay-explanations.ts). */
+export async function getPerson(db: Database, pack: RulePack, id: string): Promise<PersonView | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   return db.session(async (s) => {
     const [person] = await s.query<{
@@ -69,16 +75,16 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       [id],
     );
     if (!person) return null;
-    const obs = await s.query<RawObservationRow & { superseded: boolean }>(
-      `select ${RAW_COLUMNS}, o.superseded from observation o ${RAW_OF_OBSERVATION}
+    const obs = await s.query<RawObservationRow & { superseded: boolean; facts: string; identity: string }>(
+      `select ${RAW_COLUMNS}, o.superseded, o.facts, o.identity from observation o ${RAW_OF_OBSERVATION}
         where o.person_id = $1 order by o.event_date, o.id`,
       [id],
     );
     const stays = await s.query<Record<string, unknown>>(
       `select seq, admission_id::text as admission_id, to_char(admitted_on, 'YYYY-MM-DD') as admitted_on, class_of_admission, port, nationality,
               to_char(authorized_until, 'YYYY-MM-DD') as authorized_until, to_char(departed_on, 'YYYY-MM-DD') as departed_on, departure_channel,
-              departure_inferred, departure_observation_id::text as departure_observation_id, outcome, days_overstay, rule, explanation,
-              evidence::text[] as evidence, departure_evidence
+              departure_inferred, departure_observation_id::text as departure_observation_id, outcome, days_overstay, rule,
+              evidence::text[] as evidence, to_char(judged_on, 'YYYY-MM-DD') as judged_on
          from stay where person_id = $1 order by seq`,
       [id],
     );
@@ -93,6 +99,30 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       return o === null ? [] : [{ ...o, superseded: row.superseded }];
     });
     const current = observations.filter((o) => !o.superseded);
+    const stored = stays.map((r) => ({
+      seq: r['seq'] as number,
+      admissionId: r['admission_id'] as string,
+      admittedOn: r['admitted_on'] as string,
+      classOfAdmission: r['class_of_admission'] as string,
+      port: r['port'] as string,
+      nationality: r['nationality'] as string | null,
+      authorizedUntil: r['authorized_until'] as string | null,
+      departedOn: r['departed_on'] as string | null,
+      departureChannel: r['departure_channel'] as string | null,
+      departureInferred: r['departure_inferred'] as boolean,
+      departureObservationId: r['departure_observation_id'] as string | null,
+      outcome: r['outcome'] as string,
+      daysOverstay: r['days_overstay'] as number | null,
+      rule: r['rule'] as string,
+      evidence: r['evidence'] as string[],
+      judgedOn: r['judged_on'] as string,
+    }));
+    // An unreadable raw record still has its facts: they were projected when it was accepted.
+    const explained = explainStoredStays(
+      stored,
+      obs.filter((o) => !o.superseded),
+      pack,
+    );
     const cited = new Set(stays.flatMap((r) => r['evidence'] as string[]));
     return {
       id: person.id,
@@ -111,28 +141,7 @@ export async function getPerson(db: Database, id: string): Promise<PersonView | 
       nationalities: uniq(current.map((o) => o.person.nationality)),
       observations,
       unreadableObservationIds,
-      stays: stays.map((r) => ({
-        seq: r['seq'] as number,
-        admissionId: r['admission_id'] as string,
-        admittedOn: r['admitted_on'] as string,
-        classOfAdmission: r['class_of_admission'] as string,
-        port: r['port'] as string,
-        nationality: r['nationality'] as string | null,
-        authorizedUntil: r['authorized_until'] as string | null,
-        departedOn: r['departed_on'] as string | null,
-        departureChannel: r['departure_channel'] as string | null,
-        departureInferred: r['departure_inferred'] as boolean,
-        departureObservationId: r['departure_observation_id'] as string | null,
-        outcome: r['outcome'] as string,
-        daysOverstay: r['days_overstay'] as number | null,
-        rule: r['rule'] as string,
-        explanation: r['explanation'] as string,
-        evidence: r['evidence'] as string[],
-        departureEvidence:
-          typeof r['departure_evidence'] === 'string'
-            ? (JSON.parse(r['departure_evidence']) as DepartureEvidence)
-            : ((r['departure_evidence'] as DepartureEvidence | null) ?? null),
-      })),
+      stays: stored.map((st, i) => ({ ...st, ...explained[i]! })),
       unmatchedDepartureIds: unmatched.map((u) => u.id),
       unmatchedArrivalIds: current.filter((o) => o.kind === 'Arrival' && !cited.has(o.id)).map((o) => o.id),
     };

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../app/app-context.js';
 import { decideReview } from '../app/identity-review.js';
 import { importSubmitted } from '../app/import-feed.js';
+import { getPerson } from '../app/person-query.js';
 import type { FlatRecord } from '../core/observation/flat-columns.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
 import type { Database } from '../store/database.js';
@@ -68,6 +69,13 @@ const personOf = async (id: string) => {
   return row!.person_id;
 };
 
+/** Every stay of the admission A1's person: its outcome and the strength of its departure evidence. */
+const staysOf = async (ctx: AppContext) =>
+  (await getPerson(ctx.db, ctx.pack, await personOf('A1')))!.stays.map((st) => ({
+    outcome: st.outcome,
+    status: st.departureEvidence?.status ?? null,
+  }));
+
 describe('the linkage resolver', () => {
   it('links a departure whose document was misread (one OCR confusion) to the admission, and keeps the waterfall', async () => {
     const ctx = await context();
@@ -88,11 +96,7 @@ describe('the linkage resolver', () => {
       'one OCR confusion',
     );
     // Matched only by the model, the departure waits for a person before it ends the stay.
-    const [pending] = await db!.session((s) =>
-      s.query<{ outcome: string; status: string }>(
-        "select outcome, departure_evidence->>'status' as status from stay",
-      ),
-    );
+    const [pending] = await staysOf(ctx);
     expect(pending).toEqual({ outcome: 'suspected-in-country-overstay', status: 'pending-identity-review' });
     const [review] = await db!.session((s) =>
       s.query<{ id: string; reason: string }>('select id::text as id, reason from identity_review'),
@@ -100,11 +104,7 @@ describe('the linkage resolver', () => {
     expect(review!.reason).toBe('departure-identity');
     const decided = await decideReview(ctx, review!.id, 'same', 'reviewer', 'photo page matches');
     expect(decided.ok).toBe(true);
-    const [stay] = await db!.session((s) =>
-      s.query<{ outcome: string; status: string }>(
-        "select outcome, departure_evidence->>'status' as status from stay",
-      ),
-    );
+    const [stay] = await staysOf(ctx);
     expect(stay).toEqual({ outcome: 'departed-on-time', status: 'confirmed' });
   });
 

@@ -31,9 +31,8 @@ export const STAY_COLUMNS = [
   'outcome',
   'days_overstay',
   'rule',
-  'explanation',
   'evidence',
-  'departure_evidence',
+  'judged_on',
 ] as const;
 
 interface FactRow {
@@ -128,7 +127,7 @@ export function computeChunk(rows: readonly FactRow[], options: RecomputeOptions
   for (const [personId, inputs] of byPerson) {
     const result = computeStays(inputs, options.pack, options.asOf);
     let seq = 0;
-    for (const st of result.stays) stayLines.push(stayLine(personId, seq++, st));
+    for (const st of result.stays) stayLines.push(stayLine(personId, seq++, st, options.asOf));
     for (const id of result.unmatchedDepartureIds) unmatchedLines.push(`${id}\t${personId}`);
   }
   return { stayLines, unmatchedLines };
@@ -139,15 +138,15 @@ const NULL = '\\N';
 /**
  * One stay as a COPY text line in STAY_COLUMNS order, written directly: a million stays go through
  * here on a full recompute. Ids, dates, numbers and outcome words cannot hold a tab, newline or
- * backslash; the free-text fields go through copyField.
+ * backslash; the free-text fields go through copyField. The explanation and departure evidence are not
+ * stored: the person page derives them again from the same facts as of `judgedOn` (ADR 16).
  */
-function stayLine(personId: string, seq: number, st: Stay): string {
+function stayLine(personId: string, seq: number, st: Stay, judgedOn: string): string {
   const d = st.departure;
   return (
     `${personId}\t${seq}\t${st.admissionId}\t${st.admittedOn}\t${copyField(st.classOfAdmission)}\t${copyField(st.port)}\t` +
     `${copyField(st.nationality)}\t${st.authorizedUntil ?? NULL}\t${d?.date ?? NULL}\t${d?.channel ?? NULL}\t` +
     `${d?.inferred ? 't' : 'f'}\t${d?.observationId ?? NULL}\t${st.outcome}\t${st.daysOverstay ?? NULL}\t` +
-    `${copyField(st.rule)}\t${copyField(st.explanation)}\t{${st.evidence.join(',')}}\t` +
-    (st.departureEvidence === null ? NULL : copyField(JSON.stringify(st.departureEvidence)))
+    `${copyField(st.rule)}\t{${st.evidence.join(',')}}\t${judgedOn}`
   );
 }

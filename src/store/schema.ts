@@ -60,8 +60,8 @@ export interface DB {
     outcome: string;
     days_overstay: number | null;
     rule: string;
-    explanation: string;
     evidence: string[];
+    judged_on: DateCol;
   };
   unmatched_departure: { observation_id: string; person_id: string };
   quarantine: {

@@ -130,7 +130,7 @@ export function describeStoreContract(
       expect(n).toBe(4);
       const hits = await searchPersons(db, 'Z77777777');
       expect(hits).toHaveLength(1);
-      const dee = await getPerson(db, hits[0]!.personId);
+      const dee = await getPerson(db, ctx.pack, hits[0]!.personId);
       expect([...dee!.documents].sort()).toEqual(['IND X44444444', 'IND Z77777777']);
       expect(dee!.stays).toHaveLength(1);
       expect(dee!.stays[0]).toMatchObject({
@@ -141,14 +141,14 @@ export function describeStoreContract(
     });
 
     it('computes each stay with the rule that decided it', async () => {
-      const bo = await getPerson(db, (await searchPersons(db, 'Z98765432'))[0]!.personId);
+      const bo = await getPerson(db, ctx.pack, (await searchPersons(db, 'Z98765432'))[0]!.personId);
       expect(bo!.stays[0]).toMatchObject({
         outcome: 'suspected-in-country-overstay',
         authorizedUntil: '2025-05-02',
         departedOn: null,
       });
       expect(bo!.stays[0]!.rule).toMatch(/visa-waiver/);
-      const cy = await getPerson(db, (await searchPersons(db, 'Samplewood'))[0]!.personId);
+      const cy = await getPerson(db, ctx.pack, (await searchPersons(db, 'Samplewood'))[0]!.personId);
       expect(cy!.stays[0]).toMatchObject({ outcome: 'departed-late', daysOverstay: 19 });
     });
 
@@ -214,7 +214,7 @@ export function describeStoreContract(
       );
       expect(fixed).toMatchObject({ ok: true });
       expect((await listQuarantine(ctx)).total).toBe(1);
-      const fay = await getPerson(db, (await searchPersons(db, 'X22222222'))[0]!.personId);
+      const fay = await getPerson(db, ctx.pack, (await searchPersons(db, 'X22222222'))[0]!.personId);
       expect(fay!.stays[0]).toMatchObject({
         outcome: 'suspected-in-country-overstay',
         authorizedUntil: '2025-08-01',
@@ -237,7 +237,7 @@ export function describeStoreContract(
       const { importSubmitted } = await import('../../src/app/import-feed.js');
       const r = await importSubmitted(ctx, corrected, 'fixture', 'api');
       expect(r).toMatchObject({ rowsSuperseded: 1, rowsNew: 0 });
-      const person = await getPerson(db, ana);
+      const person = await getPerson(db, ctx.pack, ana);
       expect(
         person!.observations.filter((o) => o.kind === 'Departure').map((o) => [o.date, o.superseded]),
       ).toEqual([
@@ -264,7 +264,7 @@ export function describeStoreContract(
     it('a full recompute rebuilds exactly the same stays and keeps the indexes', async () => {
       const snapshot = () =>
         db.session((s) =>
-          s.query(`select person_id::text, seq, outcome, authorized_until::text, departed_on::text, rule, explanation
+          s.query(`select person_id::text, seq, outcome, authorized_until::text, departed_on::text, rule, evidence::text, judged_on::text
                      from stay order by person_id, seq`),
         );
       const before = await snapshot();
@@ -337,7 +337,7 @@ export function describeStoreContract(
       expect(after[0]).toBe(after[1]);
       const older = before.sort((a, b) => Number(a) - Number(b))[0]!;
       expect(after[0]).toBe(older);
-      const merged = await getPerson(db, older);
+      const merged = await getPerson(db, ctx.pack, older);
       expect(merged!.stays).toHaveLength(2);
     });
 

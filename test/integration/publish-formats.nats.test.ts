@@ -13,6 +13,7 @@ import { openJetStream, type JetStreamBus } from '../../src/stream/jetstream.js'
 import { freePort } from '../support/free-port.js';
 import { runImos } from '../support/run-imos.js';
 import { createScratchDatabase } from './scratch-database.js';
+import { departureOfAdmission } from '../support/stay-of-admission.js';
 import { consumeUntil as consumeUntilShared } from '../support/consume-until.js';
 
 /**
@@ -83,21 +84,18 @@ interface StayRow {
   cited: string[];
 }
 
-/** The stay that the admission with this record id opened, and the departure records it cites. */
+/** The stay that the admission with this record id opened, and the departure records its person has. */
 async function stayOf(admission: string): Promise<StayRow> {
-  const [stay] = await db.session((s) =>
-    s.query<StayRow>(
-      `select st.outcome, to_char(st.departed_on, 'YYYY-MM-DD') as departed_on, st.departure_channel as channel,
-              st.departure_evidence->>'status' as status,
-              coalesce((select array_agg(d.source || '/' || d.source_record_id order by d.source_record_id)
+  const [cited] = await db.session((s) =>
+    s.query<{ cited: string[] }>(
+      `select coalesce((select array_agg(d.source || '/' || d.source_record_id order by d.source_record_id)
                           from observation o join raw_record d on d.id = o.id
                          where o.person_id = a.person_id and o.kind = 'Departure' and not o.superseded), '{}') as cited
-         from stay st join raw_record r on r.id = st.admission_id join observation a on a.id = r.id
-        where r.source_record_id = $1`,
+         from raw_record r join observation a on a.id = r.id where r.source_record_id = $1`,
       [admission],
     ),
   );
-  return stay!;
+  return { ...(await departureOfAdmission(db, ctx.pack, admission)), cited: cited!.cited };
 }
 
 describe('imos stream publish --format (NATS JetStream)', () => {

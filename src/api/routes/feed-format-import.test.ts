@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
+import { departureOfAdmission } from '../../../test/support/stay-of-admission.js';
+import { loadRulePack } from '../../stays/load-rule-pack.js';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -22,18 +24,7 @@ const post = (query: string, payload: string, contentType: string) =>
     headers: { 'content-type': contentType, 'x-purpose': 'ingestion' },
   });
 
-async function stayOf(admission: string) {
-  const [stay] = await api.db.session((s) =>
-    s.query<{ outcome: string; departed_on: string | null; channel: string | null; status: string | null }>(
-      `select st.outcome, to_char(st.departed_on, 'YYYY-MM-DD') as departed_on, st.departure_channel as channel,
-              st.departure_evidence->>'status' as status
-         from stay st join raw_record r on r.id = st.admission_id
-        where r.source_record_id = $1`,
-      [admission],
-    ),
-  );
-  return stay;
-}
+const stayOf = (admission: string) => departureOfAdmission(api.db, loadRulePack('us'), admission);
 
 describe('POST /api/imports with a named format', () => {
   it("imports a partner's NDJSON entry records: an exact match is a confirmed land departure, bad lines quarantined", async () => {

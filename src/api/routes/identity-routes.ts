@@ -84,7 +84,7 @@ export function identityRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => {
       req.access!.recordRefs.push(`identity-review:${req.params.id}`);
       await inOfficeScope(req);
-      const review = await getReview(ctx.db, req.params.id);
+      const review = await getReview(ctx.db, ctx.pack, req.params.id);
       if (!review) throw new ApiError('NOT_FOUND', `no identity review ${req.params.id}`);
       touches(req, review.recordPersonId, review.candidatePersonId, review.record?.id, review.candidate?.id);
       return review;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
+import { departureOfAdmission } from '../../../test/support/stay-of-admission.js';
+import { loadRulePack } from '../../stays/load-rule-pack.js';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -30,14 +32,7 @@ describe('a PAXLST departure manifest posted to the API', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ rowsNew: 1, rowsQuarantined: 1 });
 
-    const [stay] = await api.db.session((s) =>
-      s.query<{ outcome: string; departed_on: string; channel: string; status: string }>(
-        `select st.outcome, to_char(st.departed_on, 'YYYY-MM-DD') as departed_on, st.departure_channel as channel,
-                st.departure_evidence->>'status' as status
-           from stay st join observation o on o.id = st.admission_id join raw_record r on r.id = o.id
-          where r.source_record_id = 'A2'`,
-      ),
-    );
+    const stay = await departureOfAdmission(api.db, loadRulePack('us'), 'A2');
     expect(stay).toEqual({
       outcome: 'departed-on-time',
       departed_on: '2025-04-20',

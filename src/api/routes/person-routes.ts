@@ -71,7 +71,7 @@ export function personRoutes(app: FastifyInstance, ctx: AppContext): void {
       req.access!.personIds.push(id);
       if (!(await personExists(ctx.db, id))) throw new ApiError('NOT_FOUND', `no person ${id}`);
       await checkOfficeScope(app, ctx, req, [id]);
-      const person = await getPerson(ctx.db, id);
+      const person = await getPerson(ctx.db, ctx.pack, id);
       if (!person) throw new ApiError('NOT_FOUND', `no person ${id}`);
       return person;
     },

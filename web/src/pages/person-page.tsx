@@ -524,6 +524,8 @@ function Stay({ stay, n, focused }: { stay: PersonStay; n: number; focused: bool
         <dd data-testid="stay-days-overstay">
           {stay.daysOverstay === null ? '—' : formatCount(stay.daysOverstay)}
         </dd>
+        <dt>Judged on</dt>
+        <dd data-testid="stay-judged-on">{stay.judgedOn}</dd>
         <dt>Rule</dt>
         <dd>
           <code data-testid="stay-rule">{stay.rule}</code>
