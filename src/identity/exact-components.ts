@@ -1,5 +1,6 @@
 import { UnionFind } from '../core/identity/union-find.js';
 import type { SqlSession } from '../store/sql-session.js';
+import { arrayParam } from '../store/array-param.js';
 
 /**
  * A batch's records grouped by exact keys: records that share a key, directly or through stored
@@ -46,7 +47,7 @@ export async function groupByExactKeys(
       : await session.query<{ key: string; person_id: string }>(
           // A merge moves the merged person's keys (write-persons.ts): a key names a live person.
           'select key, person_id::text as person_id from person_key where key = any($1::text[])',
-          [allKeys],
+          [arrayParam(allKeys)],
         );
   const known = new Map(existing.map((r) => [r.key, r.person_id]));
 

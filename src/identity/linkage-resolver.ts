@@ -12,6 +12,7 @@ import { activeModel, type ActiveModel } from './active-model.js';
 import { groupByExactKeys, type KeyGroups } from './exact-components.js';
 import type { IdentityResolver, ResolutionInput, ResolutionResult } from './identity-resolver.js';
 import { lockIdentities, writePersons } from './write-persons.js';
+import { arrayParam } from '../store/array-param.js';
 
 export interface LinkageResolverOptions {
   /** Share of the model's automatic links queued for quality review (default 2 %). */
@@ -273,7 +274,7 @@ async function matchOpenGroups(
       : await session.query<{ key_hash: string; person_id: string }>(
           // A merge moves the merged person's keys (write-persons.ts): a key names a live person.
           'select key_hash::text as key_hash, person_id::text as person_id from person_block_key where key_hash = any($1::bigint[])',
-          [[...allKeys]],
+          [arrayParam([...allKeys])],
         );
   const personsOfKey = new Map<string, string[]>();
   for (const r of candidateRows) {
@@ -289,7 +290,7 @@ async function matchOpenGroups(
       ? []
       : await session.query<{ person_id: string; link: string }>(
           'select person_id::text as person_id, link from person_descriptor where person_id = any($1::bigint[])',
-          [candidatePersons],
+          [arrayParam(candidatePersons)],
         );
   const linksOfPerson = new Map<string, PersonLink[]>();
   for (const r of descriptorRows) {

@@ -6,6 +6,7 @@ import { inIndexOrder, int64Position } from '../store/index-order.js';
 import { readByIndex } from '../store/read-by-index.js';
 import type { SqlSession } from '../store/sql-session.js';
 import type { PreparedBatch } from './prepare-record.js';
+import { arrayParam } from '../store/array-param.js';
 
 export interface ImportOptions {
   readonly source: string;
@@ -181,7 +182,7 @@ async function writeUnit(
      union all
      select source_record_id, content_hash, null, false
        from retention_tombstone where record_key = any($2::bigint[]) and source = $1`,
-    [source, rows.map((i) => batch.recordKey[i])],
+    [source, arrayParam(rows.map((i) => batch.recordKey[i]!))],
   );
   // A record key is a hash: keep only the rows whose id is one of this batch's.
   const ids = new Set(rows.map((i) => batch.sourceRecordId[i]));

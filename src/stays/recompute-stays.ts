@@ -6,6 +6,7 @@ import type { Stay } from '../core/stays/stay.js';
 import { copyField } from '../store/copy-text.js';
 import type { Database } from '../store/database.js';
 import { inPipeline } from './in-pipeline.js';
+import { arrayParam } from '../store/array-param.js';
 
 export interface RecomputeOptions {
   readonly pack: RulePack;
@@ -14,6 +15,12 @@ export interface RecomputeOptions {
   readonly chunkSize?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
+
+/**
+ * Persons per chunk. Small chunks keep little alive while the next is read and the last written, so
+ * their garbage dies young: measured on 742 k persons, 2,500 took 12.6 s, 5,000 14.3 s, 20,000 more.
+ */
+export const STAY_CHUNK = 2_500;
 
 export const STAY_COLUMNS = [
   'person_id',
@@ -59,7 +66,7 @@ export async function recomputeStays(
   options: RecomputeOptions,
 ): Promise<number> {
   const ids = [...personIds].sort(byNumericId); // neighbouring ids share index and heap pages
-  const chunkSize = options.chunkSize ?? 5_000;
+  const chunkSize = options.chunkSize ?? STAY_CHUNK;
   const chunks: Chunk[] = [];
   for (let i = 0; i < ids.length; i += chunkSize) {
     const part = ids.slice(i, i + chunkSize);
@@ -80,7 +87,7 @@ export async function recomputeStays(
         : s.query<FactRow>(
             `select id::text as id, person_id::text as person_id, facts, identity from observation
               where person_id = any($1::bigint[]) and not superseded`,
-            [chunk.ids],
+            [arrayParam(chunk.ids)],
           ),
     );
   let stays = 0;
@@ -93,7 +100,7 @@ export async function recomputeStays(
       const [where, params] =
         'range' in chunk
           ? ['person_id between $1 and $2', chunk.range]
-          : ['person_id = any($1::bigint[])', [chunk.ids]];
+          : ['person_id = any($1::bigint[])', [arrayParam(chunk.ids)]];
       await db.transaction(async (s) => {
         await s.query(`delete from stay where ${where}`, params);
         await s.query(`delete from unmatched_departure where ${where}`, params);
