@@ -1,6 +1,6 @@
 import { UnionFind } from '../core/identity/union-find.js';
 import { compareRecords } from '../core/linkage/comparison-vector.js';
-import { explainVector, scoreVector } from '../core/linkage/fellegi-sunter.js';
+import { explainVector, matchWeightOf, probabilityOf } from '../core/linkage/fellegi-sunter.js';
 import { hash53, personBlockKeys, personSearchKeys } from '../core/linkage/person-block-keys.js';
 import { documentRulesOut } from '../core/linkage/person-documents.js';
 import { decodePersonLink, linkRecordOf, type PersonLink } from '../core/linkage/person-link.js';
@@ -168,27 +168,24 @@ async function matchOpenGroups(
 ): Promise<Matched> {
   const c = model.comparisons;
   const vector = new Uint8Array(c.fields.length);
-  const score = (a: PersonLink, b: PersonLink): PairMatch => {
-    const ra = linkRecordOf('', a);
-    compareRecords(c, ra, linkRecordOf('', b), vector);
-    const s = scoreVector(model, vector, ra);
-    return {
-      probability: s.probability,
-      matchWeight: s.matchWeight,
-      record: a,
-      candidate: b,
-      constraint: null,
-    };
-  };
-  /** The best pair across two sets of links. */
+  /** The best pair across two sets of links. Only the best becomes a PairMatch: most candidates lose. */
   const bestPair = (as: readonly PersonLink[], bs: readonly PersonLink[]): PairMatch => {
-    let best: PairMatch | null = null;
+    let best = -Infinity;
+    let bestWeight = 0;
+    let record = as[0]!;
+    let candidate = bs[0]!;
     for (const a of as)
       for (const b of bs) {
-        const m = score(a, b);
-        if (best === null || m.probability > best.probability) best = m;
+        const w = matchWeightOf(model, compareRecords(c, a, b, vector), a);
+        const p = probabilityOf(w);
+        if (p > best) {
+          best = p;
+          bestWeight = w;
+          record = a;
+          candidate = b;
+        }
       }
-    return best!;
+    return { probability: best, matchWeight: bestWeight, record, candidate, constraint: null };
   };
   const withConflict = (m: PairMatch): PairMatch => ({ ...m, constraint: DOCUMENTS_CONFLICT });
   const conflict = (as: readonly PersonLink[], bs: readonly PersonLink[]) =>
@@ -354,12 +351,13 @@ async function matchOpenGroups(
     // Two passengers of one manifest cannot both be the same stored person: the second goes to review.
     const lists = listsOf[root]!;
     const onList = (person: string) => [...lists].some((l) => linkedOnList.get(l)?.has(person));
-    for (const [k, sc] of scores.entries())
-      if (onList(sc.personId)) {
-        scores[k] = { ...sc, conflict: true };
-        const m = best.get(sc.personId)!;
-        best.set(sc.personId, { ...m, constraint: ONE_LIST });
-      }
+    if (lists.size > 0)
+      for (const [k, sc] of scores.entries())
+        if (onList(sc.personId)) {
+          scores[k] = { ...sc, conflict: true };
+          const m = best.get(sc.personId)!;
+          best.set(sc.personId, { ...m, constraint: ONE_LIST });
+        }
     const placement = placeRecord(scores, thresholds);
     if (placement.kind === 'link') {
       storedPersons[finalGroup] = [placement.candidate.personId];

@@ -23,7 +23,12 @@ export function comparisonsOf(fields: readonly FieldSpec[]): Comparisons {
 }
 
 /** Writes the comparison vector of records a and b into `out` (one level per field). */
-export function compareRecords(c: Comparisons, a: LinkRecord, b: LinkRecord, out: Uint8Array): Uint8Array {
+export function compareRecords(
+  c: Comparisons,
+  a: Pick<LinkRecord, 'values'>,
+  b: Pick<LinkRecord, 'values'>,
+  out: Uint8Array,
+): Uint8Array {
   const fields = c.fields;
   for (let f = 0; f < fields.length; f++) {
     const o = c.otherName[f]!;

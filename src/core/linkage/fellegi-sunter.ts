@@ -53,10 +53,48 @@ function fieldWeight(model: LinkageModel, f: number, level: number, value: strin
   return [adjusted, adjusted - base];
 }
 
-export function scoreVector(model: LinkageModel, vector: Uint8Array, a: LinkRecord): PairScore {
-  let w = Math.log2(model.lambda / (1 - model.lambda));
-  for (let f = 0; f < vector.length; f++) w += fieldWeight(model, f, vector[f]!, a.values[f] ?? null)[0];
+export function scoreVector(model: LinkageModel, vector: Uint8Array, a: Valued): PairScore {
+  const w = matchWeightOf(model, vector, a);
   return { matchWeight: w, probability: probabilityOf(w) };
+}
+
+/**
+ * The match weight of a comparison vector, as scoreVector's, without allocating: the resolver weighs
+ * millions of candidate pairs per import and keeps only the best of each record.
+ */
+export function matchWeightOf(model: LinkageModel, vector: Uint8Array, a: Valued): number {
+  const base = baseWeightsOf(model);
+  let w = base.prior;
+  for (let f = 0; f < vector.length; f++) {
+    const level = vector[f]!;
+    if (level === 0) continue;
+    const tf = level === EXACT ? model.termFrequencies[f] : null;
+    const value = a.values[f] ?? null;
+    const share = tf === null || tf === undefined || value === null ? undefined : tf.get(value);
+    w +=
+      share === undefined ? base.weights[f]![level]! : Math.log2(model.m[f]![level]! / Math.max(share, 1e-6));
+  }
+  return w;
+}
+
+/** A record as scoring reads it: its values in field order. */
+type Valued = Pick<LinkRecord, 'values'>;
+
+const baseWeights = new WeakMap<LinkageModel, { prior: number; weights: Float64Array[] }>();
+
+/** log2(m / u) of every field and level, and the prior, computed once per model. */
+function baseWeightsOf(model: LinkageModel): { prior: number; weights: Float64Array[] } {
+  let b = baseWeights.get(model);
+  if (b === undefined) {
+    b = {
+      prior: Math.log2(model.lambda / (1 - model.lambda)),
+      weights: model.m.map((levels, f) =>
+        Float64Array.from(levels, (m, l) => Math.log2(m / model.u[f]![l]!)),
+      ),
+    };
+    baseWeights.set(model, b);
+  }
+  return b;
 }
 
 /** The waterfall of a pair: the prior, then each field's contribution, in field order. */
