@@ -1,14 +1,14 @@
 import type { Database } from '../store/database.js';
 import { inPipeline } from './in-pipeline.js';
 import { setStayClock } from './roll-stays-forward.js';
-import { computeChunk, STAY_CHUNK, STAY_COLUMNS, type RecomputeOptions } from './recompute-stays.js';
-
-interface FactRow {
-  id: string;
-  person_id: string;
-  facts: string;
-  identity: string;
-}
+import {
+  computePersons,
+  PERSON_FACTS,
+  type PersonFacts,
+  STAY_CHUNK,
+  STAY_COLUMNS,
+  type RecomputeOptions,
+} from './recompute-stays.js';
 
 /**
  * Rebuilds every stay (after a rule-pack change): the new projection is written beside the old one
@@ -34,9 +34,9 @@ export async function recomputeAllStays(
   const step = options.chunkSize ?? STAY_CHUNK;
   const read = (lo: number) =>
     db.session((s) =>
-      s.query<FactRow>(
-        `select id::text as id, person_id::text as person_id, facts, identity from observation
-          where person_id > $1 and person_id <= $2 and not superseded`,
+      s.query<PersonFacts>(
+        `select ${PERSON_FACTS} from observation
+          where person_id > $1 and person_id <= $2 and not superseded group by person_id`,
         [lo, lo + step],
       ),
     );
@@ -47,7 +47,7 @@ export async function recomputeAllStays(
   await inPipeline(
     ranges,
     read,
-    (rows) => computeChunk(rows, options),
+    (rows) => computePersons(rows, options),
     async (lo, computed) => {
       await db.session(async (s) => {
         await s.copyLines('stay_next', STAY_COLUMNS, computed.stayLines);

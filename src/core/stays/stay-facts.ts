@@ -48,7 +48,13 @@ type Cell = string | null;
  * match, so the store passes it from the observation's link. Absent means exact; it is ignored for other kinds.
  */
 export function fromStayFacts(id: string, facts: string, identity?: DepartureIdentity): StayInput {
-  const f = JSON.parse(facts) as [string, string, Cell, Cell, ...unknown[]];
+  return fromParsedStayFacts(id, JSON.parse(facts) as StayFactsArray, identity);
+}
+
+/** The projection as already parsed (a recompute reads each person's facts as one JSON array). */
+export type StayFactsArray = [string, string, Cell, Cell, ...unknown[]];
+
+export function fromParsedStayFacts(id: string, f: StayFactsArray, identity?: DepartureIdentity): StayInput {
   const [k, date, admissionNumber, nationality] = f;
   const person = { nationality };
   if (k === 'A') {
