@@ -63,11 +63,23 @@ function newestSource(dir = join(ROOT, 'web')): number {
   return newest;
 }
 
-/** Builds the web app when there is no build or it is older than its sources (a stale build tests old pages). */
+/**
+ * Builds the web app when there is no build or it is older than its sources (a stale build tests old
+ * pages). It builds what `npm start` serves, as production: the test runner sets NODE_ENV to "test",
+ * which decides what the bundle holds (React's build among it), and the page built that way failed after
+ * an identity decision ("n is not a function") where the production build works.
+ */
 export async function buildWebIfStale(): Promise<void> {
   const built = join(ROOT, 'dist/web/index.html');
-  if (!existsSync(built) || statSync(built).mtimeMs < newestSource())
+  if (existsSync(built) && statSync(built).mtimeMs >= newestSource()) return;
+  const runner = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  try {
     await build({ configFile: `${ROOT}vite.config.ts`, logLevel: 'warn' });
+  } finally {
+    if (runner === undefined) delete process.env['NODE_ENV'];
+    else process.env['NODE_ENV'] = runner;
+  }
 }
 
 /**
