@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decideScope, MAX_BREAK_GLASS_REASON } from '../access/office-scope.js';
 import type { AppContext } from '../app/app-context.js';
+import type { VisiblePersons } from '../app/identity-review.js';
 import { officeOfUser, officesOfPersons } from '../app/person-office.js';
 import { ApiError } from './api-error.js';
 import { BREAK_GLASS_HEADER } from './authorize.js';
@@ -38,4 +39,26 @@ export async function checkOfficeScope(
   );
   if (decision.kind === 'outside') throw new ApiError('OUTSIDE_OFFICE', decision.reason);
   if (decision.kind === 'break-glass') req.access!.breakGlassReason = decision.reason;
+}
+
+/**
+ * For a list that names persons (the identity review queue): the persons of the request's officer's own
+ * office among the given ones, or undefined when the user is not office-bound. A list offers no
+ * break-glass: an officer lists their office's items and opens another office's one by its id, with a
+ * written reason (checkOfficeScope).
+ */
+export function ownOfficePersons(
+  app: FastifyInstance,
+  ctx: AppContext,
+  req: FastifyRequest,
+): VisiblePersons | undefined {
+  const user = req.user!;
+  if (user.role !== 'officer') return undefined;
+  return async (personIds) => {
+    const [userOffice, offices] = await Promise.all([
+      officeOfUser(ctx.db, user.id),
+      officesOfPersons(ctx.db, personIds, app.accessSettings.offices),
+    ]);
+    return new Set(personIds.filter((id) => userOffice !== null && offices.get(id) === userOffice));
+  };
 }

@@ -1,5 +1,6 @@
 import type { RulePack } from '../core/stays/rule-pack.js';
 import type { Explanation } from '../identity/linkage-resolver.js';
+import { arrayParam } from '../store/array-param.js';
 import type { Database } from '../store/database.js';
 import type { AppContext } from './app-context.js';
 import { lockIdentities } from '../identity/write-persons.js';
@@ -48,24 +49,66 @@ const SELECT = `select id::text as id, reason, status, observation_ids::text[] a
   match_weight as "matchWeight", explanation->>'constraint' as "constraint", ${ts('created_at')} as "createdAt",
   decided_by as "decidedBy", ${ts('decided_at')} as "decidedAt", note from identity_review`;
 
-/** The queue: open items first-come first-served; decided ones newest first. */
+/** Who may see which persons: the ones of the given persons a list may name (an officer's office scope). */
+export type VisiblePersons = (personIds: readonly string[]) => Promise<ReadonlySet<string>>;
+
+/**
+ * The queue: open items first-come first-served; decided ones newest first. With `visible` (an officer's
+ * office scope), only the reviews one of whose persons, as they are now, is visible are listed and
+ * counted: a review names both persons, and the scope that guards opening one guards listing it too.
+ */
 export async function listReviews(
   db: Database,
-  filter: { status?: ReviewStatus; reason?: ReviewReason; limit?: number },
+  filter: {
+    status?: ReviewStatus;
+    reason?: ReviewReason;
+    limit?: number;
+    visible?: VisiblePersons | undefined;
+  },
 ): Promise<{ items: ReviewSummary[]; total: number }> {
   const status = filter.status ?? 'open';
   const order = status === 'open' ? 'id' : 'decided_at desc, id desc';
-  return db.session(async (s) => {
-    const items = await s.query<ReviewSummary>(
-      `${SELECT} where status = $1 and ($2::text is null or reason = $2) order by ${order} limit $3`,
-      [status, filter.reason ?? null, filter.limit ?? 50],
-    );
-    const [count] = await s.query<{ n: number }>(
-      'select count(*)::int as n from identity_review where status = $1 and ($2::text is null or reason = $2)',
-      [status, filter.reason ?? null],
-    );
-    return { items, total: count!.n };
-  });
+  const limit = filter.limit ?? 50;
+  const where = 'status = $1 and ($2::text is null or reason = $2)';
+  const params = [status, filter.reason ?? null];
+  if (filter.visible === undefined)
+    return db.session(async (s) => {
+      const items = await s.query<ReviewSummary>(`${SELECT} where ${where} order by ${order} limit $3`, [
+        ...params,
+        limit,
+      ]);
+      const [count] = await s.query<{ n: number }>(
+        `select count(*)::int as n from identity_review where ${where}`,
+        params,
+      );
+      return { items, total: count!.n };
+    });
+  // Each review's persons as they are now: a merged person by the one it was merged into. The sessions
+  // are released before `visible` runs: it reads the store too (and PGlite has one connection).
+  const pairs = await db.session((s) =>
+    s.query<{ id: string; record: string | null; candidate: string | null }>(
+      `select r.id::text as id, coalesce(a.merged_into, a.id)::text as record, coalesce(b.merged_into, b.id)::text as candidate
+         from identity_review r left join person a on a.id = r.record_person_id left join person b on b.id = r.candidate_person_id
+        where r.status = $1 and ($2::text is null or r.reason = $2)
+        order by ${status === 'open' ? 'r.id' : 'r.decided_at desc, r.id desc'}`,
+      params,
+    ),
+  );
+  const persons = [...new Set(pairs.flatMap((p) => [p.record, p.candidate]).filter((p) => p !== null))];
+  const visible = await filter.visible(persons);
+  const shown = pairs.filter(
+    (p) => (p.record !== null && visible.has(p.record)) || (p.candidate !== null && visible.has(p.candidate)),
+  );
+  const page = shown.slice(0, limit).map((p) => p.id);
+  const items =
+    page.length === 0
+      ? []
+      : await db.session((s) =>
+          s.query<ReviewSummary>(`${SELECT} where id = any($1::bigint[]) order by ${order}`, [
+            arrayParam(page),
+          ]),
+        );
+  return { items, total: shown.length };
 }
 
 export async function getReview(db: Database, pack: RulePack, id: string): Promise<ReviewDetail | null> {

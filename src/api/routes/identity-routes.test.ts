@@ -223,6 +223,14 @@ describe('identity reviews and office scope', () => {
     );
     const url = `/api/identity/reviews/${review!.id}`;
 
+    // The officer's queue lists their office's reviews only; a supervisor's lists every one.
+    const listed = async (role: 'officer' | 'supervisor') =>
+      (await api.get('/api/identity/reviews', role, REVIEW))
+        .json<{ items: { id: string }[]; total: number }>()
+        .items.map((i) => i.id);
+    expect(await listed('supervisor')).toContain(review!.id);
+    expect(await listed('officer')).not.toContain(review!.id);
+
     const refused = await api.get(url, 'officer', REVIEW);
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ error: { code: 'OUTSIDE_OFFICE' } });

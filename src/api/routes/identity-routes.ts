@@ -18,7 +18,7 @@ import {
   type IdentityOutcome,
 } from '../../app/identity-work.js';
 import { ApiError } from '../api-error.js';
-import { checkOfficeScope } from '../office-scope-check.js';
+import { checkOfficeScope, ownOfficePersons } from '../office-scope-check.js';
 import { ID, idParams } from '../schemas.js';
 
 const text = (max: number, min = 3) => ({ type: 'string', minLength: min, maxLength: max }) as const;
@@ -64,7 +64,7 @@ export function identityRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const r = await listReviews(ctx.db, req.query);
+      const r = await listReviews(ctx.db, { ...req.query, visible: ownOfficePersons(app, ctx, req) });
       for (const item of r.items) touches(req, item.recordPersonId, item.candidatePersonId);
       req.access!.recordRefs.push(...r.items.map((i) => `identity-review:${i.id}`));
       return r;
