@@ -603,8 +603,8 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
   if (a.changes) for (const c of a.changes) evidence.push(c.o.id);
   const head = `Admitted ${o.date} as ${o.classOfAdmission}`;
   // An unresolved stay has no departure, so its departure evidence does not cite the next admission
-  // (which is not among its evidence): a person reviews the records as they are.
-  const unresolvedEvidence = () => weighEvidence(a, null, pack, asOfDay);
+  // (which is not among its evidence): a person reviews the records as they are. (Called where needed,
+  // not through a closure: the TypeScript loader names each closure as it is made, once per stay.)
   // With only weak evidence of a departure, say that none is confirmed (rather than none recorded).
   const none = a.weak ? 'no confirmed departure' : 'no departure recorded';
 
@@ -614,7 +614,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       null,
       evidence,
-      unresolvedEvidence(),
+      weighEvidence(a, null, pack, asOfDay),
       'unresolved',
       null,
       null,
@@ -629,7 +629,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       null,
       evidence,
-      unresolvedEvidence(),
+      weighEvidence(a, null, pack, asOfDay),
       'unresolved',
       null,
       null,
@@ -644,7 +644,7 @@ function evaluate(adms: readonly AdmW[], i: number, pack: RulePack, asOfDay: num
       o,
       null,
       evidence,
-      unresolvedEvidence(),
+      weighEvidence(a, null, pack, asOfDay),
       'unresolved',
       null,
       null,
