@@ -37,22 +37,6 @@ export interface PairScore {
 export const probabilityOf = (weight: number) => 1 / (1 + 2 ** -weight);
 export const weightOf = (probability: number) => Math.log2(probability / (1 - probability));
 
-/** The weight one field adds at a level (and the agreeing value, for the term-frequency adjustment). */
-function fieldWeight(model: LinkageModel, f: number, level: number, value: string | null): [number, number] {
-  if (level === 0) return [0, 0];
-  const m = model.m[f]![level]!;
-  const u = model.u[f]![level]!;
-  const base = Math.log2(m / u);
-  const tf = model.termFrequencies[f];
-  if (level !== EXACT || tf === null || tf === undefined || value === null) return [base, 0];
-  const share = tf.get(value);
-  if (share === undefined) return [base, 0];
-  // The level's u is the chance that two different persons agree on any value; for this value it is
-  // the value's share. Never more confident than the rarest value seen once in a million pairs.
-  const adjusted = Math.log2(m / Math.max(share, 1e-6));
-  return [adjusted, adjusted - base];
-}
-
 export function scoreVector(model: LinkageModel, vector: Uint8Array, a: Valued): PairScore {
   const w = matchWeightOf(model, vector, a);
   return { matchWeight: w, probability: probabilityOf(w) };
@@ -65,25 +49,43 @@ export function scoreVector(model: LinkageModel, vector: Uint8Array, a: Valued):
 export function matchWeightOf(model: LinkageModel, vector: Uint8Array, a: Valued): number {
   const base = baseWeightsOf(model);
   let w = base.prior;
-  for (let f = 0; f < vector.length; f++) {
-    const level = vector[f]!;
-    if (level === 0) continue;
-    const tf = level === EXACT ? model.termFrequencies[f] : null;
-    const value = a.values[f] ?? null;
-    const share = tf === null || tf === undefined || value === null ? undefined : tf.get(value);
-    w +=
-      share === undefined ? base.weights[f]![level]! : Math.log2(model.m[f]![level]! / Math.max(share, 1e-6));
-  }
+  for (let f = 0; f < vector.length; f++) w += fieldWeight(model, base, f, vector[f]!, a.values[f] ?? null);
   return w;
+}
+
+/**
+ * The weight one field adds at a level: log2(m / u), or for an exact agreement on a value with a term
+ * frequency, log2(m / the value's share). The level's u is the chance that two different persons agree
+ * on any value; for this value it is the value's share. Never more confident than the rarest value seen
+ * once in a million pairs. Missing (level 0) weighs nothing.
+ */
+function fieldWeight(
+  model: LinkageModel,
+  base: BaseWeights,
+  f: number,
+  level: number,
+  value: string | null,
+): number {
+  if (level === 0) return 0;
+  const tf = level === EXACT ? model.termFrequencies[f] : null;
+  const share = tf === null || tf === undefined || value === null ? undefined : tf.get(value);
+  return share === undefined
+    ? base.weights[f]![level]!
+    : Math.log2(model.m[f]![level]! / Math.max(share, 1e-6));
 }
 
 /** A record as scoring reads it: its values in field order. */
 type Valued = Pick<LinkRecord, 'values'>;
 
-const baseWeights = new WeakMap<LinkageModel, { prior: number; weights: Float64Array[] }>();
+/** log2(m / u) of every field and level, and the prior: computed once per model. */
+interface BaseWeights {
+  readonly prior: number;
+  readonly weights: readonly Float64Array[];
+}
 
-/** log2(m / u) of every field and level, and the prior, computed once per model. */
-function baseWeightsOf(model: LinkageModel): { prior: number; weights: Float64Array[] } {
+const baseWeights = new WeakMap<LinkageModel, BaseWeights>();
+
+function baseWeightsOf(model: LinkageModel): BaseWeights {
   let b = baseWeights.get(model);
   if (b === undefined) {
     b = {
@@ -103,10 +105,13 @@ export function explainVector(
   vector: Uint8Array,
   a: LinkRecord,
 ): { prior: number; fields: FieldContribution[]; score: PairScore } {
-  const prior = Math.log2(model.lambda / (1 - model.lambda));
+  const base = baseWeightsOf(model);
+  const prior = base.prior;
   const fields = model.comparisons.fields.map((spec, f) => {
     const level = vector[f]!;
-    const [weight, termFrequencyAdjustment] = fieldWeight(model, f, level, a.values[f] ?? null);
+    const weight = fieldWeight(model, base, f, level, a.values[f] ?? null);
+    const plain = level === 0 ? 0 : base.weights[f]![level]!;
+    const termFrequencyAdjustment = weight === plain ? 0 : weight - plain; // 0, not NaN, at an infinite weight
     return { field: spec.name, level: model.comparisons.levels[f]![level]!, weight, termFrequencyAdjustment };
   });
   const total = fields.reduce((w, c) => w + c.weight, prior);
