@@ -16,8 +16,15 @@ import { getPerson, type PersonView } from './person-query.js';
 
 export const REVIEW_STATUSES = ['open', 'same', 'different', 'withdrawn'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
-export const REVIEW_REASONS = ['uncertain', 'quality-sample', 'departure-identity'] as const;
+export const REVIEW_REASONS = [
+  'uncertain',
+  'quality-sample',
+  'departure-identity',
+  'arrival-identity',
+] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
+/** Reviews whose "same" makes the model's match of their records count as an exact one. */
+const CONFIRMS_RECORDS: ReadonlySet<ReviewReason> = new Set(['departure-identity', 'arrival-identity']);
 
 export interface ReviewSummary {
   readonly id: string;
@@ -194,8 +201,9 @@ export async function decideReview(
            on conflict (person_a, person_b) do nothing`,
           [x, y, `different: ${why}`, by],
         );
-    } else if (review.reason === 'departure-identity' && decision === 'same') {
-      // A person confirmed the match: the departure now counts as evidence (docs/departures.md).
+    } else if (CONFIRMS_RECORDS.has(review.reason) && decision === 'same') {
+      // A person confirmed the match: the departure now counts as evidence (docs/departures.md), the
+      // arrival as corroboration (docs/rules.md).
       await s.query("update observation set identity = 'exact' where id = any($1::bigint[])", [
         review.observationIds,
       ]);

@@ -50,6 +50,14 @@ const departure = (id: string, over: FlatRecord = {}): FlatRecord => ({
   ...over,
 });
 
+const arrival = (id: string, over: FlatRecord = {}): FlatRecord => ({
+  ...departure(id, over),
+  kind: 'Arrival',
+  port: 'MIA',
+  date: '2025-03-01',
+  ...over,
+});
+
 const submit = (ctx: AppContext, records: FlatRecord[]) =>
   importSubmitted(
     ctx,
@@ -67,6 +75,17 @@ const personOf = async (id: string) => {
     ),
   );
   return row!.person_id;
+};
+
+const observationOf = async (id: string) => {
+  const [row] = await db!.session((s) =>
+    s.query<{ id: string }>(
+      `select o.id::text as id from observation o join raw_record r on r.id = o.id
+        where r.source_record_id = $1 and not o.superseded`,
+      [id],
+    ),
+  );
+  return row!.id;
 };
 
 /** Every stay of the admission A1's person: its outcome and the strength of its departure evidence. */
@@ -106,6 +125,48 @@ describe('the linkage resolver', () => {
     expect(decided.ok).toBe(true);
     const [stay] = await staysOf(ctx);
     expect(stay).toEqual({ outcome: 'departed-on-time', status: 'confirmed' });
+  });
+
+  it('queues an arrival the model linked for a person to confirm: it corroborates the admission only once confirmed', async () => {
+    const ctx = await context();
+    await submit(ctx, [admission('A1')]);
+    // The arrival record of the same flight, its document misread once: only the model can place it.
+    const r = await submit(ctx, [
+      arrival('R1', { doc_number: 'F81234567', date: '2025-03-01', admission_number: '' }),
+    ]);
+    expect(r.linkedByModel).toBe(1);
+    expect(await personOf('R1')).toBe(await personOf('A1'));
+    const arrivalId = await observationOf('R1');
+    const before = (await getPerson(ctx.db, ctx.pack, await personOf('A1')))!;
+    expect(before.unmatchedArrivalIds).toEqual([arrivalId]);
+    expect(before.stays[0]!.evidence).not.toContain(arrivalId);
+    const reviews = await db!.session((s) =>
+      s.query<{ id: string; reason: string }>('select id::text as id, reason from identity_review'),
+    );
+    expect(reviews.map((x) => x.reason)).toEqual(['arrival-identity']);
+    const decided = await decideReview(
+      ctx,
+      reviews[0]!.id,
+      'same',
+      'reviewer',
+      'same passport, one digit misread',
+    );
+    expect(decided.ok).toBe(true);
+    const after = (await getPerson(ctx.db, ctx.pack, await personOf('A1')))!;
+    expect(after.unmatchedArrivalIds).toEqual([]);
+    expect(after.stays[0]!.evidence).toContain(arrivalId);
+  });
+
+  it('moves an arrival the model linked off the person when a reviewer says it is not theirs', async () => {
+    const ctx = await context();
+    await submit(ctx, [admission('A1')]);
+    await submit(ctx, [arrival('R1', { doc_number: 'F81234567', admission_number: '' })]);
+    const [review] = await db!.session((s) =>
+      s.query<{ id: string }>("select id::text as id from identity_review where reason = 'arrival-identity'"),
+    );
+    const decided = await decideReview(ctx, review!.id, 'different', 'reviewer', 'another traveller');
+    expect(decided.ok).toBe(true);
+    expect(await personOf('R1')).not.toBe(await personOf('A1'));
   });
 
   it('decides a review once: a second, conflicting decision sent at the same time changes nothing', async () => {

@@ -539,11 +539,11 @@ async function writeDecisions(
         decision(i, 'linked', person, person, m);
       }
       linkedByModel += members.length;
-      // A departure the model linked counts only once a person confirms it (docs/departures.md).
-      // Otherwise a random share of automatic links goes to quality review; the sample is by
-      // observation id, so it is the same whichever process imports.
-      if (members.some((i) => inputs[i]!.kind === 'Departure'))
-        review(members, 'departure-identity', person, person, m);
+      // A departure the model linked counts only once a person confirms it (docs/departures.md), an
+      // arrival corroborates only then (docs/rules.md). Otherwise a random share of automatic links goes
+      // to quality review; the sample is by observation id, so it is the same whichever process imports.
+      const toConfirm = confirmationOf(members.map((i) => inputs[i]!.kind));
+      if (toConfirm !== null) review(members, toConfirm, person, person, m);
       else if (hash53(`quality:${observation(members[0]!)}`) / 2 ** 53 < sampleRate)
         review(members, 'quality-sample', person, person, m);
     } else if (placement.kind === 'review') {
@@ -568,17 +568,20 @@ async function writeDecisions(
     joinedInto.set(matched.groups.groupOf[i]!, m);
     linkedByModel++;
   });
-  // A person put together by the model from records of one batch: its departures wait for a person's
-  // confirmation, whichever side of the join they were on.
-  for (const [g, m] of joinedInto) {
-    const departures = (inputsOfGroup.get(g) ?? []).filter((i) => inputs[i]!.kind === 'Departure');
-    if (departures.length === 0) continue;
-    for (const i of departures) {
-      decided.add(i);
-      linkedInputs.add(i);
+  // A person put together by the model from records of one batch: its departures and arrivals wait for a
+  // person's confirmation, whichever side of the join they were on.
+  for (const [g, m] of joinedInto)
+    for (const reason of ['departure-identity', 'arrival-identity'] as const) {
+      const pending = (inputsOfGroup.get(g) ?? []).filter(
+        (i) => confirmationOf([inputs[i]!.kind]) === reason,
+      );
+      if (pending.length === 0) continue;
+      for (const i of pending) {
+        decided.add(i);
+        linkedInputs.add(i);
+      }
+      review(pending, reason, personOfGroup[g]!, personOfGroup[g]!, m);
     }
-    review(departures, 'departure-identity', personOfGroup[g]!, personOfGroup[g]!, m);
-  }
   for (const w of matched.withheldReviews) {
     const members = inputsOfGroup.get(w.group) ?? [];
     if (members.length > 0) review(members, 'uncertain', personOfGroup[w.group]!, w.person, w.match);
@@ -620,6 +623,18 @@ async function writeDecisions(
   // Placed by the model: linked records (not those placed on a new person under review).
   const fuzzy = inputs.map((_, i) => decided.has(i) && linkedInputs.has(i));
   return { linkedByModel, reviewsQueued: reviews.filter((r) => r[0] === 'uncertain').length, fuzzy };
+}
+
+/**
+ * The review a person must decide before records the model alone linked count: a departure's (it would
+ * end a stay) before an arrival's (it would corroborate an admission); null for other kinds.
+ */
+function confirmationOf(
+  kinds: readonly (string | undefined)[],
+): 'departure-identity' | 'arrival-identity' | null {
+  if (kinds.includes('Departure')) return 'departure-identity';
+  if (kinds.includes('Arrival')) return 'arrival-identity';
+  return null;
 }
 
 /** COPY lines `key_hash<TAB>person_id`, in the order of the key_hash index (store/index-order.ts). */

@@ -11,6 +11,7 @@ import * as selfReportQueue from './0010-self-report-queue.js';
 import * as stayClock from './0011-stay-clock.js';
 import * as personList from './0012-person-list.js';
 import * as stayExplainedOnRead from './0013-stay-explained-on-read.js';
+import * as arrivalIdentityReview from './0014-arrival-identity-review.js';
 
 /** Versioned migrations, applied in order, each once, recorded in schema_migration. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly up: string }[] =
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     { version: 11, name: 'stay-clock', up: stayClock.up },
     { version: 12, name: 'person-list', up: personList.up },
     { version: 13, name: 'stay-explained-on-read', up: stayExplainedOnRead.up },
+    { version: 14, name: 'arrival-identity-review', up: arrivalIdentityReview.up },
   ];

@@ -34,6 +34,7 @@ const REASON_LABELS = {
   uncertain: 'Uncertain pair',
   'quality-sample': 'Quality sample',
   'departure-identity': 'Departure to confirm',
+  'arrival-identity': 'Arrival to confirm',
 } as const satisfies Record<ReviewReason, string>;
 const STATUSES = Object.keys(STATUS_LABELS) as ReviewStatus[];
 const REASONS = Object.keys(REASON_LABELS) as ReviewReason[];
@@ -293,7 +294,9 @@ function Pair({ id }: { id: string }) {
           ? 'The model was not sure these records are one person, or may not link them by itself: the record was kept on a person of its own until someone decides.'
           : r.reason === 'departure-identity'
             ? 'The model linked a departure to this person by itself: it counts as the person’s departure only once someone confirms it is theirs.'
-            : 'A sample of the model’s automatic links: it linked these records by itself. Check that it was right.'}
+            : r.reason === 'arrival-identity'
+              ? 'The model linked an arrival to this person by itself: it corroborates the person’s admission only once someone confirms it is theirs.'
+              : 'A sample of the model’s automatic links: it linked these records by itself. Check that it was right.'}
       </p>
       {r.constraint ? (
         <p className="status forbidden" data-testid="review-constraint">
