@@ -51,7 +51,7 @@ export function identityRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary:
-          'The identity review queue: pairs the model was unsure of, and samples of its automatic links',
+          'The identity review queue: pairs the model was unsure of, samples of its automatic links, and departures and arrivals it linked that wait for confirmation',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -98,7 +98,7 @@ export function identityRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags: ['identity'],
         summary:
-          'Decide a pair: same (uncertain pairs are merged; a sampled link is confirmed) or different (kept apart for good; a sampled link is undone)',
+          'Decide a pair: same (uncertain pairs are merged; a sampled link is confirmed; a departure or arrival to confirm counts as an exact match) or different (kept apart for good; a sampled or unconfirmed link is undone)',
         params: idParams,
         body: {
           type: 'object',
