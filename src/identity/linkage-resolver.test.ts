@@ -66,27 +66,18 @@ const submit = (ctx: AppContext, records: FlatRecord[]) =>
     'ndjson',
   );
 
-const personOf = async (id: string) => {
-  const [row] = await db!.session((s) =>
-    s.query<{ person_id: string }>(
-      `select o.person_id::text as person_id from observation o join raw_record r on r.id = o.id
-        where r.source_record_id = $1 and not o.superseded`,
-      [id],
-    ),
-  );
-  return row!.person_id;
-};
-
+/** The current observation read from the source record `id`, and its person. */
 const observationOf = async (id: string) => {
   const [row] = await db!.session((s) =>
-    s.query<{ id: string }>(
-      `select o.id::text as id from observation o join raw_record r on r.id = o.id
+    s.query<{ id: string; person_id: string }>(
+      `select o.id::text as id, o.person_id::text as person_id from observation o join raw_record r on r.id = o.id
         where r.source_record_id = $1 and not o.superseded`,
       [id],
     ),
   );
-  return row!.id;
+  return row!;
 };
+const personOf = async (id: string) => (await observationOf(id)).person_id;
 
 /** Every stay of the admission A1's person: its outcome and the strength of its departure evidence. */
 const staysOf = async (ctx: AppContext) =>
@@ -136,7 +127,7 @@ describe('the linkage resolver', () => {
     ]);
     expect(r.linkedByModel).toBe(1);
     expect(await personOf('R1')).toBe(await personOf('A1'));
-    const arrivalId = await observationOf('R1');
+    const arrivalId = (await observationOf('R1')).id;
     const before = (await getPerson(ctx.db, ctx.pack, await personOf('A1')))!;
     expect(before.unmatchedArrivalIds).toEqual([arrivalId]);
     expect(before.stays[0]!.evidence).not.toContain(arrivalId);
