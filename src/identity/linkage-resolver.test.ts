@@ -79,6 +79,12 @@ const observationOf = async (id: string) => {
 };
 const personOf = async (id: string) => (await observationOf(id)).person_id;
 
+/** The queued identity reviews, oldest first: their ids and reasons. */
+const reviewsQueued = () =>
+  db!.session((s) =>
+    s.query<{ id: string; reason: string }>('select id::text as id, reason from identity_review order by id'),
+  );
+
 /** Every stay of the admission A1's person: its outcome and the strength of its departure evidence. */
 const staysOf = async (ctx: AppContext) =>
   (await getPerson(ctx.db, ctx.pack, await personOf('A1')))!.stays.map((st) => ({
@@ -108,9 +114,7 @@ describe('the linkage resolver', () => {
     // Matched only by the model, the departure waits for a person before it ends the stay.
     const [pending] = await staysOf(ctx);
     expect(pending).toEqual({ outcome: 'suspected-in-country-overstay', status: 'pending-identity-review' });
-    const [review] = await db!.session((s) =>
-      s.query<{ id: string; reason: string }>('select id::text as id, reason from identity_review'),
-    );
+    const [review] = await reviewsQueued();
     expect(review!.reason).toBe('departure-identity');
     const decided = await decideReview(ctx, review!.id, 'same', 'reviewer', 'photo page matches');
     expect(decided.ok).toBe(true);
@@ -131,9 +135,7 @@ describe('the linkage resolver', () => {
     const before = (await getPerson(ctx.db, ctx.pack, await personOf('A1')))!;
     expect(before.unmatchedArrivalIds).toEqual([arrivalId]);
     expect(before.stays[0]!.evidence).not.toContain(arrivalId);
-    const reviews = await db!.session((s) =>
-      s.query<{ id: string; reason: string }>('select id::text as id, reason from identity_review'),
-    );
+    const reviews = await reviewsQueued();
     expect(reviews.map((x) => x.reason)).toEqual(['arrival-identity']);
     const decided = await decideReview(
       ctx,
@@ -152,9 +154,8 @@ describe('the linkage resolver', () => {
     const ctx = await context();
     await submit(ctx, [admission('A1')]);
     await submit(ctx, [arrival('R1', { doc_number: 'F81234567', admission_number: '' })]);
-    const [review] = await db!.session((s) =>
-      s.query<{ id: string }>("select id::text as id from identity_review where reason = 'arrival-identity'"),
-    );
+    const [review] = await reviewsQueued();
+    expect(review!.reason).toBe('arrival-identity');
     const decided = await decideReview(ctx, review!.id, 'different', 'reviewer', 'another traveller');
     expect(decided.ok).toBe(true);
     expect(await personOf('R1')).not.toBe(await personOf('A1'));
@@ -164,11 +165,7 @@ describe('the linkage resolver', () => {
     const ctx = await context();
     await submit(ctx, [admission('A1')]);
     await submit(ctx, [departure('D1', { doc_number: 'F81234567' })]);
-    const [review] = await db!.session((s) =>
-      s.query<{ id: string }>(
-        "select id::text as id from identity_review where reason = 'departure-identity'",
-      ),
-    );
+    const [review] = (await reviewsQueued()).filter((r) => r.reason === 'departure-identity');
     // Two reviewers at once: one confirms the match, the other undoes it (a split).
     const [same, different] = await Promise.all([
       decideReview(ctx, review!.id, 'same', 'reviewer.one', ''),
