@@ -263,15 +263,14 @@ async function matchOpenGroups(
     if (list) list.push(k);
     else clusters.set(r, [k]);
   });
-  const allKeys = new Set<string>();
-  for (const o of open) for (const key of o.keys) allKeys.add(key);
+  const allKeys = [...byKey.keys()]; // every blocking key of the open groups, once
   const candidateRows =
-    allKeys.size === 0
+    allKeys.length === 0
       ? []
       : await session.query<{ key_hash: string; person_id: string }>(
           // A merge moves the merged person's keys (write-persons.ts): a key names a live person.
           'select key_hash::text as key_hash, person_id::text as person_id from person_block_key where key_hash = any($1::bigint[])',
-          [arrayParam([...allKeys])],
+          [arrayParam(allKeys)],
         );
   const personsOfKey = new Map<string, string[]>();
   for (const r of candidateRows) {
@@ -458,13 +457,28 @@ async function indexPersons(
     ['person_id', 'descriptor_hash', 'link'],
     descriptors.map((d) => [d.person, d.hash, d.link]),
   );
-  const keys = new Set<string>();
+  // Each key once per person (a person's descriptors share most of their keys), in the order of the
+  // key_hash index (store/index-order.ts).
+  const lines: string[] = [];
+  const positions: number[] = [];
+  const keysOfPerson = new Map<string, Set<string>>();
   for (const d of descriptors) {
+    let written = keysOfPerson.get(d.person);
+    if (written === undefined) keysOfPerson.set(d.person, (written = new Set()));
     const { block, search } = keysOf[d.input]!;
-    for (const key of block) keys.add(`${key}\t${d.person}`);
-    for (const key of search) keys.add(`${key}\t${d.person}`);
+    for (const keys of [block, search])
+      for (const key of keys) {
+        if (written.has(key)) continue;
+        written.add(key);
+        lines.push(`${key}\t${d.person}`);
+        positions.push(hash53Position(Number(key)));
+      }
   }
-  await session.copyLines('person_block_key', ['key_hash', 'person_id'], inKeyHashOrder([...keys]));
+  await session.copyLines(
+    'person_block_key',
+    ['key_hash', 'person_id'],
+    inIndexOrder(lines, (i) => positions[i]!),
+  );
 }
 
 /** A pair's waterfall: the prior, and each field's level and weight with both sides' values. */
@@ -636,7 +650,3 @@ function confirmationOf(
   if (kinds.includes('Arrival')) return 'arrival-identity';
   return null;
 }
-
-/** COPY lines `key_hash<TAB>person_id`, in the order of the key_hash index (store/index-order.ts). */
-const inKeyHashOrder = (lines: readonly string[]) =>
-  inIndexOrder(lines, (i) => hash53Position(Number(lines[i]!.slice(0, lines[i]!.indexOf('\t')))));
