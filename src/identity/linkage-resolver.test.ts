@@ -3,6 +3,8 @@ import type { AppContext } from '../app/app-context.js';
 import { decideReview } from '../app/identity-review.js';
 import { importSubmitted } from '../app/import-feed.js';
 import { getPerson } from '../app/person-query.js';
+import { personIndexKeys } from '../core/linkage/person-block-keys.js';
+import { decodePersonLink } from '../core/linkage/person-link.js';
 import type { FlatRecord } from '../core/observation/flat-columns.js';
 import { loadRulePack } from '../stays/load-rule-pack.js';
 import type { Database } from '../store/database.js';
@@ -382,5 +384,26 @@ describe('the linkage resolver', () => {
       'ndjson',
     );
     expect(await personOf('Q1')).toBe(await personOf('Q2'));
+  });
+
+  it("indexes each of a person's keys once, however many descriptions of them one batch brings", async () => {
+    const ctx = await context();
+    // One person (the same document), described twice: with both family names, and with the first.
+    await submit(ctx, [admission('A1'), admission('A2', { family_names: 'Oliveira', date: '2025-09-01' })]);
+    const person = await personOf('A1');
+    expect(await personOf('A2')).toBe(person);
+    const [descriptors, keys] = await db!.session(async (s) => [
+      await s.query<{ link: string }>('select link from person_descriptor where person_id = $1', [person]),
+      await s.query<{ key_hash: string; n: number }>(
+        'select key_hash::text as key_hash, count(*)::int as n from person_block_key where person_id = $1 group by key_hash',
+        [person],
+      ),
+    ]);
+    expect(descriptors).toHaveLength(2);
+    expect(keys.filter((k) => k.n > 1)).toEqual([]);
+    const expected = new Set(
+      descriptors.flatMap((d) => personIndexKeys(decodePersonLink(d.link)).map(String)),
+    );
+    expect(new Set(keys.map((k) => k.key_hash))).toEqual(expected);
   });
 });
