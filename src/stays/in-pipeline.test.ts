@@ -72,4 +72,23 @@ describe('inPipeline', () => {
       ),
     ).rejects.toThrow('connection lost');
   });
+
+  it('awaits a compute that yields, and runs the previous write meanwhile', async () => {
+    const turn = () => new Promise<void>((r) => setImmediate(r));
+    const events: string[] = [];
+    await inPipeline(
+      [1, 2],
+      (c) => Promise.resolve(c),
+      async (c) => {
+        for (let i = 0; i < 5; i++) await turn(); // a compute that yields now and then
+        events.push(`computed ${c}`);
+        return c * 10;
+      },
+      async (c, computed) => {
+        for (let i = 0; i < 8; i++) await turn(); // a COPY's round trips, longer than a compute
+        events.push(`wrote ${c}:${computed}`);
+      },
+    );
+    expect(events).toEqual(['computed 1', 'computed 2', 'wrote 1:10', 'wrote 2:20']);
+  });
 });

@@ -120,10 +120,25 @@ export interface PersonFacts {
 export const PERSON_FACTS = /* sql */ `person_id::text as person_id,
   '[' || string_agg('["' || id || '",' || (identity = 'fuzzy')::int || ',' || facts || ']', ',') || ']' as facts`;
 
-export function computePersons(rows: readonly PersonFacts[], options: RecomputeOptions): ComputedChunk {
+/**
+ * Persons computed between two yields to the event loop. Each yield lets the write and read in flight
+ * take their next round trip: without them a chunk's COPYs waited for the whole next chunk's compute
+ * (742 k persons: 7.5 s of waiting for writes that then ran alone). About 5 ms of work.
+ */
+const PERSONS_PER_TURN = 250;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The stays of a chunk of persons as COPY lines, computed a few hundred persons per event-loop turn. */
+export async function computePersons(
+  rows: readonly PersonFacts[],
+  options: RecomputeOptions,
+): Promise<ComputedChunk> {
   const stayLines: string[] = [];
   const unmatchedLines: string[] = [];
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % PERSONS_PER_TURN === 0) await nextTurn();
+    const r = rows[i]!;
     const facts = JSON.parse(r.facts) as [string, number, StayFactsArray][];
     const inputs = facts.map(([id, fuzzy, f]) =>
       fromParsedStayFacts(id, f, fuzzy === 1 ? 'fuzzy' : undefined),

@@ -88,7 +88,13 @@ function dated(list: readonly Dated[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`;
 }
 
-const ids = (...lists: (readonly Dated[])[]) => lists.flatMap((l) => l.map((d) => d.o.id));
+/** The records' ids, list after list. A plain loop: it runs for most stays of a full recompute. */
+function ids(first: readonly Dated[], second: readonly Dated[] = []): string[] {
+  const out: string[] = [];
+  for (const d of first) out.push(d.o.id);
+  for (const d of second) out.push(d.o.id);
+  return out;
+}
 
 function evidence(
   status: DepartureEvidence['status'],
