@@ -30,7 +30,7 @@ import { linkageCommands } from './linkage-commands.js';
 import { streamCommands } from './stream-commands.js';
 import { linkCommands } from './link-commands.js';
 import { retentionCommands } from './retention-commands.js';
-import { fileProgress } from './progress.js';
+import { fileProgress, stepProgress } from './progress.js';
 import { printTable } from './print-table.js';
 
 const FEED_FILE_NAMES = Object.values(FEED_FILES);
@@ -110,16 +110,21 @@ program
   .action(async (files: string[], o: { source: string; format?: ImportFormat; json?: boolean }) => {
     await withContext(async (ctx) => {
       const progress = fileProgress(files);
+      const stays = stepProgress('stays of the persons imported');
       const started = Date.now();
       const results = await importFeedFiles(
         ctx,
         files,
         o.source,
         (p) => progress.update(p.file, p.rows, p.bytesRead),
-        undefined,
+        (done, total) => {
+          progress.stop(); // the files are read: the stays bar takes its line
+          stays.update(done, total);
+        },
         o.format ? { format: o.format } : {},
       );
       progress.stop();
+      stays.stop();
       const seconds = (Date.now() - started) / 1000;
       if (o.json) return console.log(JSON.stringify(results, null, 2));
       for (const r of results) {
@@ -351,7 +356,13 @@ program
   .action(async () => {
     await withContext(async (ctx) => {
       const started = Date.now();
-      const r = await recomputeAllStays(ctx.db, { pack: ctx.pack, asOf: ctx.asOf() });
+      const progress = stepProgress('recompute stays');
+      const r = await recomputeAllStays(ctx.db, {
+        pack: ctx.pack,
+        asOf: ctx.asOf(),
+        onProgress: (done, total) => progress.update(done, total),
+      });
+      progress.stop();
       console.log(
         `${r.stays} stays of ${r.persons} persons recomputed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );

@@ -41,3 +41,36 @@ export function fileProgress(files: readonly string[]) {
     },
   };
 }
+
+/**
+ * A terminal progress bar over a step counted in units (persons whose stays are recomputed), with the
+ * time left; on a pipe, a line every two seconds instead.
+ */
+export function stepProgress(label: string) {
+  const tty = process.stderr.isTTY;
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} |{bar}| {percentage}% | {eta_formatted} left`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let lastLine = 0;
+  return {
+    update(done: number, total: number) {
+      if (tty) {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      } else if (Date.now() - lastLine > 2000) {
+        lastLine = Date.now();
+        process.stderr.write(`${label}: ${Math.floor((100 * done) / Math.max(1, total))} %\n`);
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
