@@ -21,7 +21,6 @@ import {
 } from '../core/reports/overstay-report.js';
 import type { FlatRecord } from '../core/observation/flat-columns.js';
 import { FEED_FILES, writeFeeds } from '../generate/write-feeds.js';
-import cliProgress from 'cli-progress';
 import { serve } from '../server/serve.js';
 import { recomputeAllStays } from '../stays/recompute-all-stays.js';
 import { auditCommands } from './audit-commands.js';
@@ -162,13 +161,9 @@ program
       throw new Error(`--people "${o.people}" must be a positive whole number`);
     if (!Number.isInteger(seed)) throw new Error(`--seed "${o.seed}" must be a whole number`);
     if (!(noise >= 0 && noise <= 5)) throw new Error(`--noise "${o.noise}" must be between 0 and 5`);
-    const bar = new cliProgress.SingleBar(
-      { format: 'generate |{bar}| {value}/{total} persons', stream: process.stderr },
-      cliProgress.Presets.shades_classic,
-    );
-    if (process.stderr.isTTY) bar.start(people, 0);
-    const summary = await writeFeeds(o.out, { people, seed, noise }, (n) => bar.update(n));
-    bar.stop();
+    const progress = stepProgress('generate');
+    const summary = await writeFeeds(o.out, { people, seed, noise }, (n) => progress.update(n, people));
+    progress.stop();
     console.log(
       `${summary.observations} observations for ${summary.counts.people} synthetic persons written to ${o.out}`,
     );
